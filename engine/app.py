@@ -1,0 +1,107 @@
+"""The FastAPI application: routers, the one error handler, static admin pages."""
+
+import logging
+import mimetypes
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from engine import __version__
+from engine.admin.routes import router as admin_router
+from engine.auth.routes import router as auth_router
+from engine.bundles.routes import router as bundles_router
+from engine.config import Settings, get_settings
+from engine.db import make_engine
+from engine.errors import DomainError
+from engine.instances.routes import router as instances_router
+from engine.tasks.routes import router as tasks_router
+
+log = logging.getLogger("yijian")
+
+
+def _error(status: int, detail: str, errors: list[dict] | None = None) -> JSONResponse:
+    return JSONResponse({"detail": detail, "errors": errors or []}, status_code=status)
+
+
+def _request_validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = [{"loc": list(e["loc"]), "message": e["msg"]} for e in exc.errors()]
+    where = ", ".join(".".join(str(p) for p in e["loc"]) for e in errors[:5])
+    return _error(422, f"请求参数有误 / invalid request: {where}", errors)
+
+
+def _domain(_: Request, exc: DomainError) -> JSONResponse:
+    return _error(exc.status_code, exc.detail, [e.as_dict() for e in exc.errors])
+
+
+def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    return _error(exc.status_code, str(exc.detail))
+
+
+def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
+    log.info("integrity conflict: %s", exc.orig)
+    return _error(409, "并发冲突，请重试 / conflicting concurrent change, retry")
+
+
+def _operational(_: Request, exc: OperationalError) -> JSONResponse:
+    log.warning("database unavailable: %s", exc.orig)
+    return _error(503, "数据库暂不可用 / database unavailable, retry")
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    db = engine or make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from engine import worker
+
+        stop = worker.start_in_process(db) if settings.run_worker_in_process else None
+        yield
+        if stop is not None:
+            stop()
+
+    app = FastAPI(
+        title="一件 Yijian",
+        version=__version__,
+        description="高效办成一件事 BPMN 流程引擎服务 / BPMN workflow engine for government service bundles",
+        lifespan=lifespan,
+    )
+    app.state.engine = db
+    app.state.settings = settings
+    app.add_exception_handler(RequestValidationError, _request_validation)
+    app.add_exception_handler(DomainError, _domain)
+    app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(IntegrityError, _integrity)
+    app.add_exception_handler(OperationalError, _operational)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    for router in (auth_router, bundles_router, instances_router, tasks_router, admin_router):
+        app.include_router(router)
+
+    @app.get("/api/health", tags=["health"])
+    def health() -> dict[str, str]:
+        try:
+            with db.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            database = "ok"
+        except OperationalError:
+            database = "unavailable"
+        return {"status": "ok" if database == "ok" else "degraded", "database": database, "version": __version__}
+
+    mimetypes.add_type("text/javascript", ".js")
+    if settings.admin_ui_dir.is_dir():
+        app.mount("/ui", StaticFiles(directory=settings.admin_ui_dir, html=True), name="ui")
+
+        @app.get("/", include_in_schema=False)
+        def root() -> RedirectResponse:
+            return RedirectResponse("/ui/")
+
+    return app

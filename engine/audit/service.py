@@ -1,0 +1,109 @@
+"""The append-only, hash-chained audit log that instance timelines are built from."""
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from engine.audit.models import AuditEntry, AuditHead
+
+GENESIS = "0" * 64
+
+
+def _entry_hash(prev_hash: str, entry: AuditEntry) -> str:
+    body = json.dumps(
+        [
+            prev_hash,
+            entry.id,
+            entry.at.isoformat(timespec="microseconds"),
+            entry.actor,
+            entry.action,
+            entry.bundle_id,
+            entry.instance_id,
+            entry.task_id,
+            entry.detail,
+        ],
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _locked_head(session: Session) -> AuditHead:
+    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
+    if head is None:
+        head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
+        session.add(head)
+        session.flush()
+    return head
+
+
+def append(
+    session: Session,
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    bundle_id: str | None = None,
+    instance_id: int | None = None,
+    task_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry. Callers take their instance lock first, then this head lock (fixed order)."""
+    head = _locked_head(session)
+    entry = AuditEntry(
+        id=head.last_id + 1,
+        at=at,
+        actor=actor,
+        action=action,
+        bundle_id=bundle_id,
+        instance_id=instance_id,
+        task_id=task_id,
+        detail=detail or {},
+        prev_hash=head.last_hash,
+        hash="",
+    )
+    entry.hash = _entry_hash(head.last_hash, entry)
+    head.last_id, head.last_hash = entry.id, entry.hash
+    session.add(entry)
+    session.add(head)
+    session.flush()
+    return entry
+
+
+def timeline(session: Session, instance_id: int) -> list[AuditEntry]:
+    return list(session.exec(select(AuditEntry).where(AuditEntry.instance_id == instance_id).order_by(AuditEntry.id)))
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    entry_id: int
+    reason: str
+
+
+def verify(session: Session, batch: int = 5000) -> Iterator[ChainBreak]:
+    """Recompute the chain from the start; yields every entry whose stored hash or link is wrong."""
+    prev_hash, last_id, expected_id = GENESIS, 0, 1
+    while True:
+        rows = session.exec(
+            select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
+        ).all()
+        if not rows:
+            break
+        for entry in rows:
+            if entry.id != expected_id:
+                yield ChainBreak(entry.id, f"entries {expected_id}..{entry.id - 1} are missing")
+            if entry.prev_hash != prev_hash:
+                yield ChainBreak(entry.id, "link to the previous entry does not match")
+            if _entry_hash(entry.prev_hash, entry) != entry.hash:
+                yield ChainBreak(entry.id, "content does not match its hash (edited)")
+            prev_hash, last_id, expected_id = entry.hash, entry.id, entry.id + 1
+    head = session.get(AuditHead, 1)
+    if head is not None and (head.last_id != last_id or head.last_hash != prev_hash):
+        yield ChainBreak(head.last_id, "the newest entries were removed (head does not match the last entry)")

@@ -1,0 +1,52 @@
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import OAuth2PasswordRequestForm
+
+from engine import clock
+from engine.auth import service
+from engine.auth.deps import Admin, CurrentPrincipal
+from engine.auth.schemas import ApiKeyCreate, ApiKeyView, MeView, TokenView, UserCreate, UserView
+from engine.config import get_settings
+from engine.db import SessionDep
+
+router = APIRouter(prefix="/api", tags=["auth"])
+
+
+@router.post("/auth/token", response_model=TokenView)
+def login(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep) -> TokenView:
+    """OAuth2 password flow: exchange username and password for a bearer token."""
+    ttl = timedelta(minutes=get_settings().token_ttl_minutes)
+    token, expires_at = service.issue_token(session, form.username, form.password, now=clock.now(session), ttl=ttl)
+    return TokenView(access_token=token, expires_at=expires_at.isoformat())
+
+
+@router.post("/auth/logout", status_code=204)
+def logout(request: Request, session: SessionDep, who: CurrentPrincipal) -> None:
+    """Revoke the bearer token this request carries."""
+    token = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+    service.revoke_token(session, token)
+
+
+@router.get("/me", response_model=MeView)
+def me(who: CurrentPrincipal) -> MeView:
+    return MeView(username=who.name, role=who.role, department=who.department, region=who.region)
+
+
+@router.get("/admin/users", response_model=list[UserView])
+def list_users(session: SessionDep, who: Admin) -> list[UserView]:
+    return [UserView.model_validate(u, from_attributes=True) for u in service.list_users(session)]
+
+
+@router.post("/admin/users", response_model=UserView, status_code=201)
+def create_user(body: UserCreate, session: SessionDep, who: Admin) -> UserView:
+    user = service.create_user(session, body, now=clock.now(session))
+    return UserView.model_validate(user, from_attributes=True)
+
+
+@router.post("/admin/apikeys", response_model=ApiKeyView, status_code=201)
+def create_api_key(body: ApiKeyCreate, session: SessionDep, who: Admin) -> ApiKeyView:
+    """Create a key for an external system; the key is shown once and stored hashed."""
+    key = service.create_api_key(session, body.name, region=body.region, now=clock.now(session))
+    return ApiKeyView(name=body.name, prefix=key[:10], key=key)

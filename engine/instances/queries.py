@@ -1,0 +1,163 @@
+"""Read side of instances: views, lists and who may see them."""
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from engine.audit import service as audit
+from engine.auth.schemas import Principal
+from engine.errors import Forbidden, NotFound, invalid
+from engine.instances.models import ProcessInstance
+from engine.instances.schemas import InstanceView, TimelineEntry
+from engine.regions import divisions
+from engine.tasks import service as tasks
+from engine.tasks.models import Task
+from engine.tasks.schemas import TaskView
+
+
+def visible_instances(who: Principal) -> sa.ColumnElement[bool]:
+    if who.role in ("admin", "auditor"):
+        return sa.true()
+    if who.role == "system":
+        if who.region:
+            return sa.or_(ProcessInstance.receiving_region == who.region, ProcessInstance.handling_region == who.region)
+        return sa.true()
+    if who.role == "applicant":
+        return ProcessInstance.applicant == who.name
+    if who.role == "clerk":
+        has_task = (
+            select(Task.id)
+            .where(Task.instance_id == ProcessInstance.id, Task.department == who.department, Task.region == who.region)
+            .exists()
+        )
+        return sa.or_(ProcessInstance.started_by == who.name, has_task)
+    return sa.false()
+
+
+def get_visible(session: Session, who: Principal, instance_id: int) -> ProcessInstance:
+    instance = session.get(ProcessInstance, instance_id)
+    if instance is None:
+        raise NotFound(f"未找到办件 {instance_id} / unknown instance {instance_id}")
+    if not session.exec(
+        select(ProcessInstance.id).where(ProcessInstance.id == instance_id, visible_instances(who))
+    ).first():
+        raise Forbidden("无权查看该办件 / you may not see this instance")
+    return instance
+
+
+def sla_of(instance: ProcessInstance, now: datetime, warning_ratio: float = 0.8) -> str:
+    end = instance.completed_at if instance.status != "running" else now
+    if end > instance.deadline_at:
+        return "red"
+    if instance.status != "running":
+        return "green"
+    if now >= instance.created_at + (instance.deadline_at - instance.created_at) * warning_ratio:
+        return "yellow"
+    return "green"
+
+
+def task_view(task: Task, now: datetime) -> TaskView:
+    return TaskView(
+        id=task.id,
+        instance_id=task.instance_id,
+        bundle_id=task.bundle_id,
+        bundle_name=task.bundle_name,
+        name=task.bpmn_id,
+        title=task.title,
+        lane=task.lane,
+        department=task.department,
+        department_name=task.department_name,
+        region=task.region,
+        kind=task.kind,
+        subject=task.subject,
+        state=task.state,
+        assignee=task.assignee,
+        due_at=task.due_at,
+        sla=tasks.sla_of(task, now),
+        created_at=task.created_at,
+        completed_at=task.completed_at,
+        completed_by=task.completed_by,
+    )
+
+
+def summary(instance: ProcessInstance, now: datetime) -> dict:
+    return {
+        "id": instance.id,
+        "bundle_id": instance.bundle_id,
+        "bundle_name": instance.bundle_name,
+        "version": instance.version,
+        "status": instance.status,
+        "receiving_region": instance.receiving_region,
+        "receiving_region_name": divisions.name_of(instance.receiving_region),
+        "handling_region": instance.handling_region,
+        "handling_region_name": divisions.name_of(instance.handling_region),
+        "business_key": instance.business_key,
+        "applicant": instance.applicant,
+        "subject": instance.subject,
+        "deadline": instance.deadline_at,
+        "deadline_provisional": instance.deadline_provisional,
+        "sla": sla_of(instance, now),
+        "created_at": instance.created_at,
+        "completed_at": instance.completed_at,
+        "error": instance.error,
+        "error_element": instance.error_element,
+    }
+
+
+def view(session: Session, instance: ProcessInstance, *, now: datetime) -> InstanceView:
+    task_rows = tasks.instance_tasks(session, instance.id)
+    titles = {t.id: t.title for t in task_rows}
+    timeline = [
+        TimelineEntry(
+            at=e.at, actor=e.actor, action=e.action, task=titles.get(e.task_id) if e.task_id else None, detail=e.detail
+        )
+        for e in audit.timeline(session, instance.id)
+    ]
+    waiting = [f"{t.department_name or '申请人'}: {t.title}" for t in task_rows if t.state == "ready"]
+    return InstanceView(
+        **summary(instance, now),
+        data=instance.data,
+        tasks=[task_view(t, now) for t in task_rows],
+        timeline=timeline,
+        waiting_for=waiting,
+    )
+
+
+@dataclass(frozen=True)
+class InstanceQuery:
+    bundle_id: str | None = None
+    status: str | None = None
+    business_key: str | None = None
+    sla: str | None = None
+    limit: int = 50
+    cursor: str | None = None
+
+
+def page(
+    session: Session, who: Principal, q: InstanceQuery, *, now: datetime
+) -> tuple[Sequence[ProcessInstance], str | None]:
+    stmt = select(ProcessInstance).where(visible_instances(who))
+    if q.bundle_id:
+        stmt = stmt.where(ProcessInstance.bundle_id == q.bundle_id)
+    if q.status:
+        stmt = stmt.where(ProcessInstance.status == q.status)
+    if q.business_key:
+        stmt = stmt.where(ProcessInstance.business_key == q.business_key)
+    if q.sla == "red":
+        stmt = stmt.where(ProcessInstance.status == "running", ProcessInstance.deadline_at < now)
+    if q.cursor:
+        try:
+            last = int(base64.urlsafe_b64decode(q.cursor.encode()).decode())
+        except ValueError as exc:
+            raise invalid("bad cursor", [(["query", "cursor"], "not a cursor this API returned")]) from exc
+        stmt = stmt.where(ProcessInstance.id < last)
+    rows = session.exec(stmt.order_by(ProcessInstance.id.desc()).limit(q.limit + 1)).all()
+    if q.sla in ("green", "yellow"):
+        rows = [r for r in rows if sla_of(r, now) == q.sla]
+    items = rows[: q.limit]
+    more = len(rows) > q.limit
+    return items, (base64.urlsafe_b64encode(str(items[-1].id).encode()).decode() if more else None)

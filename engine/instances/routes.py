@@ -1,0 +1,57 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from engine import clock
+from engine.auth.deps import CurrentPrincipal, Starter, System
+from engine.db import SessionDep
+from engine.instances import queries, service
+from engine.instances.schemas import CancelBody, InstanceStart, InstanceSummary, InstanceView, MessageSend
+from engine.tasks.schemas import Page
+
+router = APIRouter(prefix="/api/instances", tags=["instances"])
+
+
+@router.post("", response_model=InstanceView, status_code=201)
+def start(body: InstanceStart, session: SessionDep, who: Starter) -> InstanceView:
+    """Start an instance of the bundle's active version with the application data (一表申请)."""
+    now = clock.now(session)
+    return queries.view(session, service.start(session, who, body, now=now), now=now)
+
+
+@router.get("", response_model=Page[InstanceSummary])
+def list_instances(
+    session: SessionDep,
+    who: CurrentPrincipal,
+    bundle_id: str | None = None,
+    status: Annotated[str | None, Query(pattern="^(running|completed|cancelled|failed)$")] = None,
+    business_key: str | None = None,
+    sla: Annotated[str | None, Query(pattern="^(green|yellow|red)$")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: str | None = None,
+) -> Page[InstanceSummary]:
+    now = clock.now(session)
+    q = queries.InstanceQuery(bundle_id, status, business_key, sla, limit, cursor)
+    items, next_cursor = queries.page(session, who, q, now=now)
+    return Page(items=[InstanceSummary(**queries.summary(i, now)) for i in items], next_cursor=next_cursor)
+
+
+@router.get("/{instance_id}", response_model=InstanceView)
+def get_instance(instance_id: int, session: SessionDep, who: CurrentPrincipal) -> InstanceView:
+    now = clock.now(session)
+    return queries.view(session, queries.get_visible(session, who, instance_id), now=now)
+
+
+@router.post("/{instance_id}/messages", response_model=InstanceView)
+def send_message(instance_id: int, body: MessageSend, session: SessionDep, who: System) -> InstanceView:
+    """Deliver a BPMN message (e.g. an external system's result) to the catch event waiting for it."""
+    now = clock.now(session)
+    instance = service.send_message(session, who, instance_id, body.name, body.payload, now=now)
+    return queries.view(session, instance, now=now)
+
+
+@router.post("/{instance_id}/cancel", response_model=InstanceView)
+def cancel(instance_id: int, body: CancelBody, session: SessionDep, who: CurrentPrincipal) -> InstanceView:
+    now = clock.now(session)
+    queries.get_visible(session, who, instance_id)
+    return queries.view(session, service.cancel(session, who, instance_id, body.reason, now=now), now=now)

@@ -1,0 +1,66 @@
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from engine.tasks.schemas import TaskView
+
+RegionCode = Field(pattern=r"^\d{6}$", description="Administrative division code (GB/T 2260), e.g. 330100")
+
+
+class InstanceStart(BaseModel):
+    bundle_id: str = Field(min_length=1, max_length=64)
+    data: dict[str, Any] = Field(
+        default_factory=dict, description="Application data, validated against the merged form"
+    )
+    receiving_region: str = RegionCode
+    handling_region: str | None = Field(default=None, pattern=r"^\d{6}$")
+    business_key: str | None = Field(default=None, max_length=128)
+    missing_materials: list[str] = Field(default_factory=list, description="Tolerable materials missing (容缺)")
+
+
+class MessageSend(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    payload: dict[str, Any] = Field(default_factory=dict)
+
+
+class CancelBody(BaseModel):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class TimelineEntry(BaseModel):
+    at: datetime
+    actor: str
+    action: str
+    task: str | None = None
+    detail: dict[str, Any] = {}
+
+
+class InstanceSummary(BaseModel):
+    id: int
+    bundle_id: str
+    bundle_name: str
+    version: int
+    status: str
+    receiving_region: str
+    receiving_region_name: str
+    handling_region: str
+    handling_region_name: str
+    business_key: str | None
+    applicant: str | None
+    subject: str
+    deadline: datetime
+    deadline_provisional: bool
+    sla: str
+    created_at: datetime
+    completed_at: datetime | None
+    error: str | None = None
+    error_element: str | None = None
+
+
+class InstanceView(InstanceSummary):
+    data: dict[str, Any]
+    tasks: list[TaskView]
+    commitments: list[dict[str, Any]] = []
+    timeline: list[TimelineEntry]
+    waiting_for: list[str] = []

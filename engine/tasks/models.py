@@ -1,0 +1,43 @@
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from engine.db import UTCDateTime
+
+
+class Task(SQLModel, table=True):
+    """A human task mirrored out of the workflow state, so an inbox is an indexed query, not a scan."""
+
+    __tablename__ = "task"
+    __table_args__ = (
+        sa.Index("ix_task_inbox", "department", "region", "state", "id"),
+        sa.Index("ix_task_inbox_due", "department", "region", "state", "due_at", "id"),
+        sa.Index("ix_task_applicant", "applicant", "state", "id"),
+        sa.UniqueConstraint("instance_id", "spiff_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    instance_id: int = Field(foreign_key="process_instance.id", index=True)
+    bundle_id: str = Field(max_length=64)
+    bundle_name: str = Field(max_length=100)
+    spiff_id: str = Field(max_length=36)
+    bpmn_id: str = Field(max_length=128)
+    title: str = Field(max_length=200)
+    lane: str | None = Field(default=None, max_length=64)
+    department: str | None = Field(default=None, max_length=32)
+    department_name: str | None = Field(default=None, max_length=100)
+    region: str | None = Field(default=None, max_length=6)
+    applicant: str | None = Field(default=None, max_length=64)
+    subject: str = Field(default="", max_length=200)
+    state: str = Field(default="ready", max_length=16)
+    kind: str = Field(default="department", max_length=16)  # department | applicant | commitment
+    assignee: str | None = Field(default=None, max_length=64)
+    form: str | None = Field(default=None, max_length=255)
+    ui_form: str | None = Field(default=None, max_length=255)
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    completed_by: str | None = Field(default=None, max_length=64)
+    result: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)

@@ -1,0 +1,181 @@
+"""Inboxes and claims. Every task query goes through ``visible_to``: the one place the
+department × region × applicant rules live."""
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from engine.auth.schemas import Principal
+from engine.errors import Conflict, Forbidden, NotFound, invalid
+from engine.tasks.models import Task
+
+READ_ALL = ("admin", "auditor")
+
+
+def visible_to(who: Principal) -> sa.ColumnElement[bool]:
+    if who.role in READ_ALL:
+        return sa.true()
+    if who.role == "clerk":
+        return sa.and_(Task.department == who.department, Task.region == who.region)
+    if who.role == "applicant":
+        return sa.and_(Task.department.is_(None), Task.applicant == who.name)
+    if who.role == "system":  # acts for applicants, within its region when it has one
+        rule = Task.department.is_(None)
+        return sa.and_(rule, Task.region == who.region) if who.region else rule
+    return sa.false()
+
+
+def may_act(who: Principal, task: Task) -> bool:
+    if who.role == "clerk":
+        return task.department == who.department and task.region == who.region
+    if who.role == "applicant":
+        return task.department is None and task.applicant == who.name
+    if who.role == "system":
+        return task.department is None and (who.region is None or task.region == who.region)
+    return False
+
+
+def sla_of(task: Task, now: datetime, warning_ratio: float = 0.8) -> str:
+    if task.state != "ready":
+        return "green" if (task.completed_at or now) <= task.due_at else "red"
+    if now > task.due_at:
+        return "red"
+    if now >= task.created_at + (task.due_at - task.created_at) * warning_ratio:
+        return "yellow"
+    return "green"
+
+
+def get_task(session: Session, task_id: int) -> Task:
+    task = session.get(Task, task_id)
+    if task is None:
+        raise NotFound(f"未找到任务 {task_id} / unknown task {task_id}")
+    return task
+
+
+def get_visible(session: Session, who: Principal, task_id: int) -> Task:
+    task = get_task(session, task_id)
+    if not session.exec(select(Task.id).where(Task.id == task_id, visible_to(who))).first():
+        raise Forbidden("该任务不属于您的部门或区域 / this task is not in your department and region")
+    return task
+
+
+def check_actor(who: Principal, task: Task) -> None:
+    """Who may claim or complete: the task's department and region, and not claimed by another."""
+    if not may_act(who, task):
+        raise Forbidden("该任务不属于您的部门或区域 / this task is not in your department and region")
+    if task.assignee is not None and task.assignee != who.name:
+        raise Forbidden(f"任务已被 {task.assignee} 认领 / task is claimed by {task.assignee}")
+    if task.state != "ready":
+        raise Conflict(f"任务已{'办结' if task.state == 'completed' else '取消'} / task is {task.state}, not ready")
+
+
+@dataclass(frozen=True)
+class InboxQuery:
+    state: str = "ready"
+    bundle_id: str | None = None
+    instance_id: int | None = None
+    claimed: str | None = None  # "me" | "none"
+    sort: str = "due"  # "due" | "created"
+    limit: int = 50
+    cursor: str | None = None
+
+
+def _encode(*parts: Any) -> str:
+    return base64.urlsafe_b64encode("|".join(str(p) for p in parts).encode()).decode()
+
+
+def _decode(cursor: str) -> list[str]:
+    try:
+        return base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise invalid("bad cursor", [(["query", "cursor"], "not a cursor this API returned")]) from exc
+
+
+def inbox(session: Session, who: Principal, q: InboxQuery) -> tuple[Sequence[Task], str | None]:
+    """A keyset-paged page of tasks (stable under concurrent inserts, index-only on the inbox keys)."""
+    stmt = select(Task).where(visible_to(who), Task.state == q.state)
+    if q.bundle_id:
+        stmt = stmt.where(Task.bundle_id == q.bundle_id)
+    if q.instance_id:
+        stmt = stmt.where(Task.instance_id == q.instance_id)
+    if q.claimed == "me":
+        stmt = stmt.where(Task.assignee == who.name)
+    elif q.claimed == "none":
+        stmt = stmt.where(Task.assignee.is_(None))
+    if q.sort == "due":
+        if q.cursor:
+            due, last_id = _decode(q.cursor)
+            at = datetime.fromisoformat(due)
+            stmt = stmt.where(sa.or_(Task.due_at > at, sa.and_(Task.due_at == at, Task.id > int(last_id))))
+        stmt = stmt.order_by(Task.due_at, Task.id)
+    else:
+        if q.cursor:
+            stmt = stmt.where(Task.id < int(_decode(q.cursor)[0]))
+        stmt = stmt.order_by(Task.id.desc())
+    rows = session.exec(stmt.limit(q.limit + 1)).all()
+    page, more = rows[: q.limit], len(rows) > q.limit
+    if not more:
+        return page, None
+    last = page[-1]
+    return page, (_encode(last.due_at.isoformat(), last.id) if q.sort == "due" else _encode(last.id))
+
+
+def claim(session: Session, who: Principal, task_id: int) -> Task:
+    task = _locked(session, task_id)
+    check_actor(who, task)
+    task.assignee = who.name
+    session.add(task)
+    session.flush()
+    return task
+
+
+def unclaim(session: Session, who: Principal, task_id: int) -> Task:
+    task = _locked(session, task_id)
+    if task.assignee is None:
+        return task
+    if task.assignee != who.name and who.role != "admin":
+        raise Forbidden(f"任务由 {task.assignee} 认领 / task is claimed by {task.assignee}")
+    if task.state != "ready":
+        raise Conflict(f"task is {task.state}, not ready")
+    task.assignee = None
+    session.add(task)
+    session.flush()
+    return task
+
+
+def _locked(session: Session, task_id: int) -> Task:
+    task = session.exec(
+        select(Task).where(Task.id == task_id).with_for_update().execution_options(populate_existing=True)
+    ).first()
+    if task is None:
+        raise NotFound(f"未找到任务 {task_id} / unknown task {task_id}")
+    return task
+
+
+def open_tasks(session: Session, instance_id: int) -> list[Task]:
+    return list(session.exec(select(Task).where(Task.instance_id == instance_id, Task.state == "ready")))
+
+
+def instance_tasks(session: Session, instance_id: int) -> list[Task]:
+    return list(session.exec(select(Task).where(Task.instance_id == instance_id).order_by(Task.id)))
+
+
+def add(session: Session, task: Task) -> Task:
+    session.add(task)
+    session.flush()
+    return task
+
+
+def close(
+    session: Session, task: Task, *, state: str, at: datetime, by: str | None, result: dict | None = None
+) -> None:
+    task.state = state
+    task.completed_at = at
+    task.completed_by = by
+    task.result = result
+    session.add(task)
