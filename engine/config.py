@@ -16,6 +16,9 @@ class Settings(BaseSettings):
     # "manual" lets tests and demos move time forward through POST /api/admin/clock.
     clock: Literal["system", "manual"] = "system"
     token_ttl_minutes: int = 12 * 60
+    # argon2id cost; the defaults follow RFC 9106's second recommended option. Test suites lower them.
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 64 * 1024
     # Uploads above this are refused before parsing, so a hostile archive cannot exhaust memory.
     max_upload_bytes: int = 5 * 1024 * 1024
     max_request_bytes: int = 8 * 1024 * 1024

@@ -9,6 +9,9 @@ import os
 
 os.environ.setdefault("YIJIAN_CLOCK", "manual")
 os.environ["YIJIAN_RUN_WORKER_IN_PROCESS"] = "false"
+# Real argon2id, at a cost that keeps a suite creating hundreds of users fast.
+os.environ.setdefault("YIJIAN_ARGON2_TIME_COST", "1")
+os.environ.setdefault("YIJIAN_ARGON2_MEMORY_KIB", "1024")
 
 import socket
 import threading

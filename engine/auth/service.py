@@ -7,6 +7,7 @@ them is enough to store (and lets every request find its row by an indexed equal
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -14,12 +15,22 @@ from sqlmodel import Session, select
 
 from engine.auth.models import ApiKey, AuthToken, User
 from engine.auth.schemas import Principal, UserCreate
+from engine.config import get_settings
 from engine.errors import Conflict, Forbidden, Unauthenticated, invalid
 from engine.regions import divisions
 
-_hasher = PasswordHasher()
-# Verified against when the username is unknown, so a login takes as long either way.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+@cache
+def _hasher() -> PasswordHasher:
+    settings = get_settings()
+    return PasswordHasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib)
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the username is unknown, so a login takes as long either way."""
+    return _hasher().hash("not-a-real-password")
+
 
 ROLES_NEEDING_POST = ("clerk",)
 
@@ -41,7 +52,7 @@ def create_user(session: Session, body: UserCreate, *, now: datetime) -> User:
     user = User(
         username=body.username,
         display_name=body.display_name,
-        password_hash=_hasher.hash(body.password),
+        password_hash=_hasher().hash(body.password),
         role=body.role,
         department=body.department,
         region=body.region,
@@ -57,7 +68,7 @@ def issue_token(
 ) -> tuple[str, datetime]:
     user = session.exec(select(User).where(User.username == username)).first()
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _hasher().verify(user.password_hash if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         user = None
     if user is None or not user.active:

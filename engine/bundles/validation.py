@@ -70,7 +70,9 @@ class _Problems:
         self.items: list[ErrorItem] = []
 
     def add(self, loc: list[str | int], message: str) -> None:
-        self.items.append(ErrorItem(tuple(loc), message))
+        item = ErrorItem(tuple(loc), message)
+        if item not in self.items:  # a common fragment's problem is reached through every form using it
+            self.items.append(item)
 
 
 def _load_manifest(files: dict[str, bytes], problems: _Problems) -> dict[str, Any] | None:
