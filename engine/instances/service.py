@@ -270,7 +270,7 @@ def cancel(session: Session, who: Principal, instance_id: int, reason: str, *, n
 def _new_task(instance: ProcessInstance, arte: VersionArtefacts, human: runtime.HumanTask, now: datetime) -> Task:
     key = lane_key(arte.manifest, human.lane, human.lane_name)
     spec = arte.compiled.user_tasks.get(human.bpmn_id)
-    commitment = bool(spec and spec.properties.get("commitment") == "true")
+    commitment = bool(spec and getattr(spec, "properties", {}).get("commitment") == "true")
     task = Task(
         instance_id=instance.id,
         bundle_id=instance.bundle_id,
