@@ -163,8 +163,10 @@ def check(files: dict[str, bytes]) -> CheckedBundle:
         try:
             compiled = runtime.specs.get(digest) or runtime.compile_bundle(digest, process_files, manifest["process"])
         except runtime.SpecInvalid as exc:
+            first = next(iter(process_files))
             for p in exc.problems:
-                problems.add([p.file] if p.element is None else [p.file, p.element], p.message)
+                file = p.file or first
+                problems.add([file] if p.element is None else [file, p.element], p.message)
     if manifest is not None:
         _check_references(manifest, files, problems)
         if not problems.items:
