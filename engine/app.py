@@ -24,6 +24,7 @@ from engine.db import make_engine
 from engine.errors import DomainError
 from engine.instances.routes import router as instances_router
 from engine.tasks.routes import router as tasks_router
+from engine.webhooks.routes import router as webhooks_router
 
 log = logging.getLogger("yijian")
 
@@ -83,7 +84,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_exception_handler(IntegrityError, _integrity)
     app.add_exception_handler(OperationalError, _operational)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
-    for router in (auth_router, bundles_router, instances_router, tasks_router, admin_router):
+    for router in (auth_router, bundles_router, instances_router, tasks_router, webhooks_router, admin_router):
         app.include_router(router)
 
     @app.get("/api/health", tags=["health"])

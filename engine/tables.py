@@ -7,9 +7,14 @@ from engine.audit.models import AuditEntry, AuditHead
 from engine.auth.models import ApiKey, AuthToken, User
 from engine.bundles.models import Bundle, BundleFile, BundleVersion
 from engine.clock import ClockSetting
+from engine.commitments.models import Commitment, CommitmentItem
+from engine.events.models import EventRecord
+from engine.holidays.models import Holiday, HolidayYear
 from engine.instances.models import ProcessInstance
+from engine.ratings.models import Rating
 from engine.tasks.models import Task
 from engine.timers.models import Timer
+from engine.webhooks.models import WebhookDelivery, WebhookSubscription
 
 metadata = SQLModel.metadata
 
@@ -22,9 +27,17 @@ __all__ = [
     "BundleFile",
     "BundleVersion",
     "ClockSetting",
+    "Commitment",
+    "CommitmentItem",
+    "EventRecord",
+    "Holiday",
+    "HolidayYear",
     "ProcessInstance",
+    "Rating",
     "Task",
     "Timer",
     "User",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "metadata",
 ]

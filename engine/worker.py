@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
+import httpx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -17,6 +18,7 @@ from engine import clock
 from engine.db import transaction
 from engine.instances import service as instances
 from engine.timers import service as timers
+from engine.webhooks import delivery as webhook_delivery
 
 log = logging.getLogger("yijian.worker")
 
@@ -47,12 +49,17 @@ def run_once(engine: Engine) -> int:
 
 
 def loop(engine: Engine, stop: threading.Event, interval_s: float) -> None:
-    while not stop.is_set():
-        try:
-            run_once(engine)
-        except Exception:  # one bad timer must not stop the worker; it is retried next round
-            log.exception("worker round failed")
-        stop.wait(interval_s)
+    with httpx.Client(follow_redirects=False) as http:
+        while not stop.is_set():
+            try:
+                run_once(engine)
+            except Exception:  # one bad timer must not stop the worker; it is retried next round
+                log.exception("worker round failed")
+            try:
+                webhook_delivery.deliver_due(engine, http=http)
+            except Exception:  # database trouble; failed POSTs are already recorded per delivery
+                log.exception("webhook round failed")
+            stop.wait(interval_s)
 
 
 def start_in_process(engine: Engine, interval_s: float | None = None) -> Callable[[], None]:

@@ -1,0 +1,57 @@
+"""The working-day calendar of this deployment: chinese-calendar plus the admin's holiday table."""
+
+from datetime import datetime
+
+from sqlmodel import Session, delete, select
+
+from engine.errors import invalid
+from engine.holidays.models import Holiday, HolidayYear
+from engine.workdays import HolidayFileError, HolidayRow, WorkCalendar, parse_holiday_file
+
+
+def calendar(session: Session) -> WorkCalendar:
+    """Read per use: a few dozen rows a year, and every process sees an import at once."""
+    overrides = {row.day: row.is_workday for row in session.exec(select(Holiday))}
+    known = set(session.exec(select(HolidayYear.year)))
+    return WorkCalendar(overrides, known_years=known)
+
+
+def parse(text: str) -> list[HolidayRow]:
+    try:
+        return parse_holiday_file(text)
+    except HolidayFileError as exc:
+        raise invalid(
+            "节假日文件有误 / bad holiday file",
+            [(["file", p.line if p.line is not None else p.index or 0], f"{p.message} / {p.message_en}")
+             for p in exc.problems],
+        ) from exc
+
+
+def import_rows(session: Session, rows: list[HolidayRow], *, who: str, now: datetime) -> list[int]:
+    """Replace the table's entries for every year in ``rows``; those years become known (not provisional)."""
+    years = sorted({row.date.year for row in rows})
+    if not years:
+        raise invalid("bad holiday file", [(["file"], "文件中没有日期 / the file has no dates")])
+    for year in years:
+        session.exec(delete(Holiday).where(Holiday.day >= datetime(year, 1, 1).date(), Holiday.day <= datetime(year, 12, 31).date()))
+        existing = session.get(HolidayYear, year)
+        if existing is None:
+            session.add(HolidayYear(year=year, imported_by=who, imported_at=now))
+        else:
+            existing.imported_by, existing.imported_at = who, now
+            session.add(existing)
+    for row in rows:
+        session.add(Holiday(day=row.date, is_workday=row.is_workday, name=row.name, imported_by=who, imported_at=now))
+    session.flush()
+    return years
+
+
+def list_holidays(session: Session, year: int | None = None) -> list[Holiday]:
+    stmt = select(Holiday).order_by(Holiday.day)
+    if year:
+        stmt = stmt.where(Holiday.day >= datetime(year, 1, 1).date(), Holiday.day <= datetime(year, 12, 31).date())
+    return list(session.exec(stmt))
+
+
+def known_years(session: Session) -> list[int]:
+    return list(session.exec(select(HolidayYear.year).order_by(HolidayYear.year)))
