@@ -22,7 +22,11 @@ from engine.bundles.routes import router as bundles_router
 from engine.config import Settings, get_settings
 from engine.db import make_engine
 from engine.errors import DomainError
+from engine.events.routes import router as events_router
+from engine.holidays.routes import router as holidays_router
 from engine.instances.routes import router as instances_router
+from engine.ratings.routes import router as ratings_router
+from engine.regions.routes import router as regions_router
 from engine.tasks.routes import router as tasks_router
 from engine.webhooks.routes import router as webhooks_router
 
@@ -84,7 +88,19 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_exception_handler(IntegrityError, _integrity)
     app.add_exception_handler(OperationalError, _operational)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
-    for router in (auth_router, bundles_router, instances_router, tasks_router, webhooks_router, admin_router):
+    routers = (
+        auth_router,
+        regions_router,
+        holidays_router,
+        bundles_router,
+        tasks_router,
+        instances_router,
+        events_router,
+        ratings_router,
+        webhooks_router,
+        admin_router,
+    )
+    for router in routers:
         app.include_router(router)
 
     @app.get("/api/health", tags=["health"])

@@ -54,7 +54,7 @@ class Elapsed:
 
 
 @lru_cache(maxsize=64)
-def _library_knows(year: int) -> bool:
+def library_knows(year: int) -> bool:
     """Whether chinese_calendar has the holidays of ``year``; asked, not hard-coded, so a library upgrade that adds
     2027 just works."""
     try:
@@ -93,7 +93,7 @@ class WorkCalendar:
         """(working, provisional) for one Asia/Shanghai day."""
         if day in self._overrides:
             return self._overrides[day], False
-        if _library_knows(day.year):
+        if library_knows(day.year):
             return bool(chinese_calendar.is_workday(day)), False
         return day.weekday() < 5, day.year not in self._known_years
 

@@ -26,14 +26,13 @@ log = logging.getLogger("yijian.worker")
 def fire_due(session: Session, *, now: datetime, actor: str = "clock", limit: int = 100) -> list[dict]:
     """Fire what is due at ``now`` in this transaction; returns what fired."""
     fired: list[dict] = []
-    done: set[int] = set()
+    kinds: dict[int, list[str]] = {}
     for timer in timers.claim_due(session, now=now, limit=limit):
         timers.mark_fired(session, timer, now=now)
         fired.append({"timer": timer.id, "instance_id": timer.instance_id, "kind": timer.kind, "name": timer.name})
-        if timer.instance_id in done:
-            continue
-        done.add(timer.instance_id)
-        instances.fire_timers(session, timer.instance_id, now=now, actor=actor)
+        kinds.setdefault(timer.instance_id, []).append(timer.kind)
+    for instance_id, due in kinds.items():
+        instances.fire_timers(session, instance_id, due, now=now, actor=actor)
     return fired
 
 

@@ -68,7 +68,7 @@ def test_library_range_is_probed_not_hard_coded(monkeypatch: pytest.MonkeyPatch)
     def knows_nothing(day: date) -> bool:
         raise NotImplementedError(day)
 
-    workdays._library_knows.cache_clear()
+    workdays.library_knows.cache_clear()
     monkeypatch.setattr(workdays.chinese_calendar, "is_workday", knows_nothing)
     try:
         calendar = WorkCalendar()
@@ -76,7 +76,7 @@ def test_library_range_is_probed_not_hard_coded(monkeypatch: pytest.MonkeyPatch)
         assert calendar.is_provisional(date(2026, 10, 1))
     finally:
         monkeypatch.undo()
-        workdays._library_knows.cache_clear()
+        workdays.library_knows.cache_clear()
 
 
 # --- deadlines ---

@@ -4,6 +4,7 @@ from fastapi import APIRouter, File, Response, UploadFile
 
 from engine import clock
 from engine.auth.deps import Designer
+from engine.bundles import guide as bundle_guide
 from engine.bundles import service
 from engine.bundles.schemas import BundleDetail, BundleSummary, DeployResult, FormView, ValidationReport, VersionView
 from engine.config import get_settings
@@ -109,3 +110,9 @@ def application_form(bundle_id: str, session: SessionDep) -> FormView:
     """The merged application form (一表申请) of the active version."""
     merged = service.active_artefacts(session, bundle_id).application_form()
     return FormView(schema=merged.schema, ui_schema=merged.ui_schema)
+
+
+@router.get("/{bundle_id}/guide")
+def guide(bundle_id: str, session: SessionDep) -> dict:
+    """办事指南 (一次告知): departments and items, materials (tolerable ones marked), steps, time limit, 四减."""
+    return bundle_guide.guide(service.active_artefacts(session, bundle_id))

@@ -30,6 +30,7 @@ class CommitmentItem(SQLModel, table=True):
     commitment_id: int = Field(foreign_key="commitment.id", index=True)
     material_id: str = Field(max_length=64)
     name: str = Field(max_length=200)
+    working_days: int  # the supply period, kept so a holiday import can recount the deadline
     due_at: datetime = Field(sa_type=UTCDateTime)
     supplied_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     supplied_by: str | None = Field(default=None, max_length=64)

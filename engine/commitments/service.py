@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from engine.commitments.models import Commitment, CommitmentItem
 from engine.errors import Conflict, invalid
 from engine.timers.models import Timer
-from engine.workdays import WorkCalendar
+from engine.workdays import Deadline, WorkCalendar
 
 DEFAULT_TEXT = (
     "本人（单位）自愿作出承诺：所缺材料将于承诺期限内补齐；逾期未补齐或所作承诺不实的，"
@@ -25,19 +25,23 @@ class MissingMaterial:
     working_days: int
 
 
+def deadlines(materials: Sequence[MissingMaterial], calendar: WorkCalendar, now: datetime) -> dict[str, Deadline]:
+    """Each material's supply deadline: its working days, counted from acceptance."""
+    return {m.id: calendar.add_working_days(now, m.working_days) for m in materials}
+
+
 def open_commitment(
     session: Session,
     *,
     instance_id: int,
     materials: Sequence[MissingMaterial],
+    deadlines: dict[str, Deadline],
     signed_by: str,
     text: str | None,
-    calendar: WorkCalendar,
     now: datetime,
 ) -> Commitment:
-    """Record the commitment with a deadline per material (working days from acceptance) and a timer
-    that marks it breached at the latest deadline if it is still open then."""
-    deadlines = {m.id: calendar.add_working_days(now, m.working_days) for m in materials}
+    """Record the commitment with a deadline per material and a timer that marks it breached at the
+    latest deadline if it is still open then."""
     latest = max(deadlines.values(), key=lambda d: d.at)
     commitment = Commitment(
         instance_id=instance_id,
@@ -50,18 +54,38 @@ def open_commitment(
     session.add(commitment)
     session.flush()
     for m in materials:
-        session.add(CommitmentItem(commitment_id=commitment.id, material_id=m.id, name=m.name, due_at=deadlines[m.id].at))
-    session.add(Timer(instance_id=instance_id, kind="commitment", ref=str(commitment.id), name="容缺材料补齐期限",
-                      due_at=latest.at, created_at=now))
+        session.add(
+            CommitmentItem(
+                commitment_id=commitment.id,
+                material_id=m.id,
+                name=m.name,
+                working_days=m.working_days,
+                due_at=deadlines[m.id].at,
+            )
+        )
+    session.add(
+        Timer(
+            instance_id=instance_id,
+            kind="commitment",
+            ref=str(commitment.id),
+            name="容缺材料补齐期限",
+            due_at=latest.at,
+            created_at=now,
+        )
+    )
     session.flush()
     return commitment
 
 
 def for_instance(session: Session, instance_id: int) -> list[tuple[Commitment, list[CommitmentItem]]]:
-    commitments = session.exec(select(Commitment).where(Commitment.instance_id == instance_id).order_by(Commitment.id)).all()
+    commitments = session.exec(
+        select(Commitment).where(Commitment.instance_id == instance_id).order_by(Commitment.id)
+    ).all()
     result = []
     for c in commitments:
-        items = session.exec(select(CommitmentItem).where(CommitmentItem.commitment_id == c.id).order_by(CommitmentItem.id))
+        items = session.exec(
+            select(CommitmentItem).where(CommitmentItem.commitment_id == c.id).order_by(CommitmentItem.id)
+        )
         result.append((c, list(items)))
     return result
 
@@ -75,7 +99,9 @@ def supply(
         if item is None:
             continue
         if commitment.state != "open":
-            raise Conflict(f"承诺已{'履行' if commitment.state == 'fulfilled' else '违约'} / commitment is {commitment.state}")
+            raise Conflict(
+                f"承诺已{'履行' if commitment.state == 'fulfilled' else '违约'} / commitment is {commitment.state}"
+            )
         if item.supplied_at is not None:
             raise Conflict(f"材料 {item.name} 已补齐 / material {material_id} was supplied already")
         item.supplied_at, item.supplied_by, item.reference = now, who, reference
@@ -88,7 +114,12 @@ def supply(
         return commitment
     raise invalid(
         "unknown material",
-        [(["material_id"], f"办件没有待补齐的材料 {material_id} / no committed material {material_id} on this instance")],
+        [
+            (
+                ["material_id"],
+                f"办件没有待补齐的材料 {material_id} / no committed material {material_id} on this instance",
+            )
+        ],
     )
 
 
@@ -117,9 +148,34 @@ def _cancel_timer(session: Session, commitment: Commitment) -> None:
         session.add(timer)
 
 
+def reschedule(session: Session, commitment: Commitment, items: list[CommitmentItem], calendar: WorkCalendar) -> None:
+    """Recount supply deadlines from acceptance with the current calendar (after a holiday import)."""
+    signed = commitment.signed_at
+    latest = None
+    for item in items:
+        deadline = calendar.add_working_days(signed, item.working_days)
+        item.due_at = deadline.at
+        latest = deadline if latest is None or deadline.at > latest.at else latest
+        session.add(item)
+    if latest is not None:
+        commitment.deadline_at, commitment.provisional = latest.at, latest.provisional
+        session.add(commitment)
+        for timer in session.exec(
+            select(Timer).where(Timer.kind == "commitment", Timer.ref == str(commitment.id), Timer.status == "pending")
+        ):
+            timer.due_at = latest.at
+            session.add(timer)
+
+
+def days_left(commitment: Commitment, calendar: WorkCalendar, now: datetime) -> int:
+    """Whole working days left before the deadline (0 on its last day or after)."""
+    if commitment.deadline_at <= now:
+        return 0
+    return int(calendar.working_days_between(now, commitment.deadline_at).days)
+
+
 def view(commitment: Commitment, items: list[CommitmentItem], calendar: WorkCalendar, now: datetime) -> dict[str, Any]:
     """The commitment as the inbox and instance page show it: with working days left."""
-    left = calendar.working_days_between(now, commitment.deadline_at).days if commitment.deadline_at > now else 0
     return {
         "id": commitment.id,
         "state": commitment.state,
@@ -128,10 +184,16 @@ def view(commitment: Commitment, items: list[CommitmentItem], calendar: WorkCale
         "signed_at": commitment.signed_at,
         "deadline": commitment.deadline_at,
         "provisional": commitment.provisional,
-        "days_left": int(left) if commitment.state == "open" else None,
+        "days_left": days_left(commitment, calendar, now) if commitment.state == "open" else None,
         "materials": [
-            {"id": i.material_id, "name": i.name, "due_at": i.due_at, "supplied_at": i.supplied_at,
-             "supplied_by": i.supplied_by, "reference": i.reference}
+            {
+                "id": i.material_id,
+                "name": i.name,
+                "due_at": i.due_at,
+                "supplied_at": i.supplied_at,
+                "supplied_by": i.supplied_by,
+                "reference": i.reference,
+            }
             for i in items
         ],
     }

@@ -6,7 +6,7 @@ from sqlmodel import Session, delete, select
 
 from engine.errors import invalid
 from engine.holidays.models import Holiday, HolidayYear
-from engine.workdays import HolidayFileError, HolidayRow, WorkCalendar, parse_holiday_file
+from engine.workdays import CST, HolidayFileError, HolidayRow, WorkCalendar, library_knows, parse_holiday_file
 
 
 def calendar(session: Session) -> WorkCalendar:
@@ -22,8 +22,10 @@ def parse(text: str) -> list[HolidayRow]:
     except HolidayFileError as exc:
         raise invalid(
             "节假日文件有误 / bad holiday file",
-            [(["file", p.line if p.line is not None else p.index or 0], f"{p.message} / {p.message_en}")
-             for p in exc.problems],
+            [
+                (["file", p.line if p.line is not None else p.index or 0], f"{p.message} / {p.message_en}")
+                for p in exc.problems
+            ],
         ) from exc
 
 
@@ -33,7 +35,11 @@ def import_rows(session: Session, rows: list[HolidayRow], *, who: str, now: date
     if not years:
         raise invalid("bad holiday file", [(["file"], "文件中没有日期 / the file has no dates")])
     for year in years:
-        session.exec(delete(Holiday).where(Holiday.day >= datetime(year, 1, 1).date(), Holiday.day <= datetime(year, 12, 31).date()))
+        session.exec(
+            delete(Holiday).where(
+                Holiday.day >= datetime(year, 1, 1).date(), Holiday.day <= datetime(year, 12, 31).date()
+            )
+        )
         existing = session.get(HolidayYear, year)
         if existing is None:
             session.add(HolidayYear(year=year, imported_by=who, imported_at=now))
@@ -55,3 +61,18 @@ def list_holidays(session: Session, year: int | None = None) -> list[Holiday]:
 
 def known_years(session: Session) -> list[int]:
     return list(session.exec(select(HolidayYear.year).order_by(HolidayYear.year)))
+
+
+def coverage(session: Session, *, now: datetime) -> tuple[list[int], list[int], str | None]:
+    """(imported years, years chinese-calendar knows around now, a warning for admins or None)."""
+    imported = known_years(session)
+    this_year = now.astimezone(CST).year
+    library = [y for y in range(this_year - 1, this_year + 3) if library_knows(y)]
+    unknown = [y for y in (this_year, this_year + 1) if y not in imported and y not in library]
+    warning = (
+        f"{'、'.join(map(str, unknown))} 年节假日未知：期限按周末推算并标为暂定，请导入国务院通知 / "
+        f"holidays of {', '.join(map(str, unknown))} unknown: deadlines count weekends only and are provisional"
+        if unknown
+        else None
+    )
+    return imported, library, warning

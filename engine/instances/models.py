@@ -34,8 +34,14 @@ class ProcessInstance(SQLModel, table=True):
     revision: int = 0
     error: str | None = Field(default=None, max_length=2000)
     error_element: str | None = Field(default=None, max_length=128)
+    # 限时办结: the promised limit in working days; the deadline moves out while the clock is paused
+    # (waiting on the applicant, 补正) and is recomputed when a year's holidays are imported.
+    time_limit_days: int
     deadline_at: datetime = Field(sa_type=UTCDateTime)
+    warn_at: datetime = Field(sa_type=UTCDateTime)
     deadline_provisional: bool = False
+    paused_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    paused_working_days: float = 0.0
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

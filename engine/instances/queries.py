@@ -10,9 +10,14 @@ from sqlmodel import Session, select
 
 from engine.audit import service as audit
 from engine.auth.schemas import Principal
+from engine.commitments import service as commitments
+from engine.commitments.models import Commitment
 from engine.errors import Forbidden, NotFound, invalid
+from engine.holidays import service as holidays
+from engine.instances import deadlines
 from engine.instances.models import ProcessInstance
 from engine.instances.schemas import InstanceView, TimelineEntry
+from engine.ratings.models import Rating
 from engine.regions import divisions
 from engine.tasks import service as tasks
 from engine.tasks.models import Task
@@ -49,18 +54,7 @@ def get_visible(session: Session, who: Principal, instance_id: int) -> ProcessIn
     return instance
 
 
-def sla_of(instance: ProcessInstance, now: datetime, warning_ratio: float = 0.8) -> str:
-    end = instance.completed_at if instance.status != "running" else now
-    if end > instance.deadline_at:
-        return "red"
-    if instance.status != "running":
-        return "green"
-    if now >= instance.created_at + (instance.deadline_at - instance.created_at) * warning_ratio:
-        return "yellow"
-    return "green"
-
-
-def task_view(task: Task, now: datetime) -> TaskView:
+def task_view(task: Task, now: datetime, commitment_days_left: int | None = None) -> TaskView:
     return TaskView(
         id=task.id,
         instance_id=task.instance_id,
@@ -100,12 +94,34 @@ def summary(instance: ProcessInstance, now: datetime) -> dict:
         "subject": instance.subject,
         "deadline": instance.deadline_at,
         "deadline_provisional": instance.deadline_provisional,
-        "sla": sla_of(instance, now),
+        "sla": deadlines.sla(instance, now),
+        "sla_paused": instance.paused_since is not None,
         "created_at": instance.created_at,
         "completed_at": instance.completed_at,
         "error": instance.error,
         "error_element": instance.error_element,
     }
+
+
+def commitment_views(session: Session, instance_id: int, now: datetime) -> list[dict]:
+    rows = commitments.for_instance(session, instance_id)
+    if not rows:
+        return []
+    calendar = holidays.calendar(session)
+    return [commitments.view(c, items, calendar, now) for c, items in rows]
+
+
+def days_left_by_instance(session: Session, instance_ids: set[int], now: datetime) -> dict[int, int]:
+    """For inbox badges: working days left on each instance's open commitment (one query for a page)."""
+    if not instance_ids:
+        return {}
+    rows = session.exec(
+        select(Commitment).where(Commitment.instance_id.in_(instance_ids), Commitment.state == "open")
+    ).all()
+    if not rows:
+        return {}
+    calendar = holidays.calendar(session)
+    return {c.instance_id: commitments.days_left(c, calendar, now) for c in rows}
 
 
 def view(session: Session, instance: ProcessInstance, *, now: datetime) -> InstanceView:
@@ -118,10 +134,15 @@ def view(session: Session, instance: ProcessInstance, *, now: datetime) -> Insta
         for e in audit.timeline(session, instance.id)
     ]
     waiting = [f"{t.department_name or '申请人'}: {t.title}" for t in task_rows if t.state == "ready"]
+    commitment_list = commitment_views(session, instance.id, now)
+    left = next((c["days_left"] for c in commitment_list if c["state"] == "open"), None)
+    rating = session.exec(select(Rating).where(Rating.instance_id == instance.id)).first()
     return InstanceView(
         **summary(instance, now),
         data=instance.data,
-        tasks=[task_view(t, now) for t in task_rows],
+        tasks=[task_view(t, now, left if t.state == "ready" else None) for t in task_rows],
+        commitments=commitment_list,
+        rating={"score": rating.score, "comment": rating.comment, "at": rating.created_at} if rating else None,
         timeline=timeline,
         waiting_for=waiting,
     )
@@ -149,6 +170,21 @@ def page(
         stmt = stmt.where(ProcessInstance.business_key == q.business_key)
     if q.sla == "red":
         stmt = stmt.where(ProcessInstance.status == "running", ProcessInstance.deadline_at < now)
+    elif q.sla == "yellow":
+        stmt = stmt.where(
+            ProcessInstance.status == "running",
+            ProcessInstance.deadline_at >= now,
+            ProcessInstance.warn_at <= now,
+            ProcessInstance.paused_since.is_(None),
+        )
+    elif q.sla == "green":
+        stmt = stmt.where(
+            sa.or_(
+                ProcessInstance.status != "running",
+                ProcessInstance.warn_at > now,
+                ProcessInstance.paused_since.is_not(None),
+            )
+        )
     if q.cursor:
         try:
             last = int(base64.urlsafe_b64decode(q.cursor.encode()).decode())
@@ -156,8 +192,8 @@ def page(
             raise invalid("bad cursor", [(["query", "cursor"], "not a cursor this API returned")]) from exc
         stmt = stmt.where(ProcessInstance.id < last)
     rows = session.exec(stmt.order_by(ProcessInstance.id.desc()).limit(q.limit + 1)).all()
-    if q.sla in ("green", "yellow"):
-        rows = [r for r in rows if sla_of(r, now) == q.sla]
+    if q.sla == "green":
+        rows = [r for r in rows if deadlines.sla(r, now) == "green"]
     items = rows[: q.limit]
     more = len(rows) > q.limit
     return items, (base64.urlsafe_b64encode(str(items[-1].id).encode()).decode() if more else None)

@@ -6,7 +6,14 @@ from engine import clock
 from engine.auth.deps import CurrentPrincipal, Starter, System
 from engine.db import SessionDep
 from engine.instances import queries, service
-from engine.instances.schemas import CancelBody, InstanceStart, InstanceSummary, InstanceView, MessageSend
+from engine.instances.schemas import (
+    CancelBody,
+    InstanceStart,
+    InstanceSummary,
+    InstanceView,
+    MaterialSupply,
+    MessageSend,
+)
 from engine.tasks.schemas import Page
 
 router = APIRouter(prefix="/api/instances", tags=["instances"])
@@ -55,3 +62,11 @@ def cancel(instance_id: int, body: CancelBody, session: SessionDep, who: Current
     now = clock.now(session)
     queries.get_visible(session, who, instance_id)
     return queries.view(session, service.cancel(session, who, instance_id, body.reason, now=now), now=now)
+
+
+@router.post("/{instance_id}/materials", response_model=InstanceView)
+def supply_material(instance_id: int, body: MaterialSupply, session: SessionDep, who: CurrentPrincipal) -> InstanceView:
+    """补齐容缺材料: record a supplied material; the last one fulfils the commitment."""
+    now = clock.now(session)
+    instance = service.supply_material(session, who, instance_id, body.material_id, body.reference, now=now)
+    return queries.view(session, instance, now=now)

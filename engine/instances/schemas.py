@@ -8,6 +8,13 @@ from engine.tasks.schemas import TaskView
 RegionCode = Field(pattern=r"^\d{6}$", description="Administrative division code (GB/T 2260), e.g. 330100")
 
 
+class CommitmentSign(BaseModel):
+    """承诺书: who signs, and the text if it differs from the standard one."""
+
+    signed_by: str = Field(min_length=1, max_length=100)
+    text: str | None = Field(default=None, max_length=4000)
+
+
 class InstanceStart(BaseModel):
     bundle_id: str = Field(min_length=1, max_length=64)
     data: dict[str, Any] = Field(
@@ -17,6 +24,20 @@ class InstanceStart(BaseModel):
     handling_region: str | None = Field(default=None, pattern=r"^\d{6}$")
     business_key: str | None = Field(default=None, max_length=128)
     missing_materials: list[str] = Field(default_factory=list, description="Tolerable materials missing (容缺)")
+    commitment: CommitmentSign | None = Field(
+        default=None, description="The signed commitment when materials are missing"
+    )
+
+
+class MaterialSupply(BaseModel):
+    material_id: str = Field(min_length=1, max_length=64)
+    reference: str | None = Field(default=None, max_length=500, description="e.g. an e-licence number or file id")
+
+
+class RatingBody(BaseModel):
+    score: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=1000)
+    lane: str | None = Field(default=None, max_length=64, description="The department step the comment concerns")
 
 
 class MessageSend(BaseModel):
@@ -52,6 +73,7 @@ class InstanceSummary(BaseModel):
     deadline: datetime
     deadline_provisional: bool
     sla: str
+    sla_paused: bool = False
     created_at: datetime
     completed_at: datetime | None
     error: str | None = None
@@ -62,5 +84,6 @@ class InstanceView(InstanceSummary):
     data: dict[str, Any]
     tasks: list[TaskView]
     commitments: list[dict[str, Any]] = []
+    rating: dict[str, Any] | None = None
     timeline: list[TimelineEntry]
     waiting_for: list[str] = []

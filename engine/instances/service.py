@@ -1,10 +1,12 @@
-"""Every command that runs the engine: start, complete a task, deliver a message, fire timers, cancel.
+"""Every command that runs the engine: start, complete a task, deliver a message, supply a material,
+fire timers, cancel.
 
 Each command locks its instance row, steps the pure runtime, stores the new state and mirrors the
-result into tasks, timers and the audit log, all in the caller's one transaction.
+result into tasks, timers, commitments, the audit log and the webhook outbox — all in the caller's
+one transaction, so a crash or a concurrent request never leaves half of it behind.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,16 +18,26 @@ from engine.auth.schemas import Principal
 from engine.bundles import service as bundles
 from engine.bundles.compiled import VersionArtefacts
 from engine.bundles.validation import lane_key
+from engine.commitments import service as commitments
 from engine.errors import Conflict, Forbidden, Invalid, NotFound, invalid
+from engine.holidays import service as holidays
+from engine.instances import deadlines
 from engine.instances.models import ProcessInstance
 from engine.instances.schemas import InstanceStart
 from engine.regions import divisions
 from engine.tasks import service as tasks
 from engine.tasks.models import Task
 from engine.timers import service as timers
+from engine.timers.models import Timer
+from engine.webhooks import service as webhooks
 
-ENGINE_KEYS = ("missing_materials", "commitment_deadline", "receiving_region", "handling_region", "applicant")
-_SUBJECT_PATHS = (("company", "name"), ("applicant", "name"), ("person", "name"), ("child", "name"), ("name",))
+_SUBJECT_PATHS = (
+    ("company", "name"),
+    ("applicant_person", "name"),
+    ("person", "name"),
+    ("child", "name"),
+    ("name",),
+)
 
 
 def script_functions(calendar: workdays.WorkCalendar, now: datetime) -> dict[str, Callable[..., Any]]:
@@ -39,7 +51,7 @@ def script_functions(calendar: workdays.WorkCalendar, now: datetime) -> dict[str
 
 
 def calendar_for(session: Session) -> workdays.WorkCalendar:
-    return workdays.WorkCalendar()
+    return holidays.calendar(session)
 
 
 def _subject(data: dict[str, Any]) -> str:
@@ -56,19 +68,17 @@ def _field_errors(errors: list[forms.FieldError], prefix: str) -> Invalid:
     return invalid("数据未通过表单校验 / data does not match the form", [((prefix, *e.loc), e.message) for e in errors])
 
 
-def _check_regions(body: InstanceStart) -> str:
-    handling = body.handling_region or body.receiving_region
+def _check_regions(receiving: str, handling: str) -> None:
     problems = [
         ([field], f"未知的行政区划代码 {code} / unknown administrative division code {code}")
-        for field, code in (("receiving_region", body.receiving_region), ("handling_region", handling))
+        for field, code in (("receiving_region", receiving), ("handling_region", handling))
         if not divisions.is_valid(code)
     ]
     if problems:
         raise invalid("invalid region", problems)
-    return handling
 
 
-def _check_missing_materials(manifest: dict[str, Any], missing: list[str]) -> list[dict[str, Any]]:
+def _missing_materials(manifest: dict[str, Any], missing: list[str]) -> list[commitments.MissingMaterial]:
     materials = {m["id"]: m for m in manifest["materials"]}
     problems = []
     for i, material_id in enumerate(missing):
@@ -86,60 +96,174 @@ def _check_missing_materials(manifest: dict[str, Any], missing: list[str]) -> li
         problems.append((["missing_materials"], "材料重复 / a material is listed twice"))
     if problems:
         raise invalid("invalid missing_materials", problems)
-    return [materials[m] for m in missing]
+    return [
+        commitments.MissingMaterial(m, materials[m]["name"], materials[m]["supply_within_working_days"])
+        for m in missing
+    ]
 
 
 def start(session: Session, who: Principal, body: InstanceStart, *, now: datetime) -> ProcessInstance:
+    """一表申请 → 一窗受理: validate the application against the merged form and start the active version."""
     arte = bundles.active_artefacts(session, body.bundle_id)
-    handling = _check_regions(body)
+    handling = body.handling_region or body.receiving_region
+    _check_regions(body.receiving_region, handling)
     errors = forms.validate_schema(arte.application_form().schema, body.data)
     if errors:
         raise _field_errors(errors, "data")
-    missing = _check_missing_materials(arte.manifest, body.missing_materials)
+    missing = _missing_materials(arte.manifest, body.missing_materials)
     calendar = calendar_for(session)
-    deadline = calendar.add_working_days(now, arte.manifest["time_limit_working_days"])
-    commitment_deadline = max(
-        (calendar.add_working_days(now, m["supply_within_working_days"]).at for m in missing), default=None
-    )
+    supply = commitments.deadlines(missing, calendar, now)
     data = {
         **body.data,
-        "missing_materials": [m["id"] for m in missing],
-        "commitment_deadline": commitment_deadline.isoformat() if commitment_deadline else None,
+        "missing_materials": [m.id for m in missing],
+        "commitment_deadline": max(d.at for d in supply.values()).isoformat() if supply else None,
         "receiving_region": body.receiving_region,
         "handling_region": handling,
         "applicant": who.name if who.role == "applicant" else None,
     }
+    instance = _begin(
+        session,
+        who,
+        arte,
+        data,
+        receiving=body.receiving_region,
+        handling=handling,
+        business_key=body.business_key,
+        calendar=calendar,
+        now=now,
+    )
+    if missing:
+        signature = body.commitment
+        commitments.open_commitment(
+            session,
+            instance_id=instance.id,
+            materials=missing,
+            deadlines=supply,
+            signed_by=signature.signed_by if signature else (who.name),
+            text=signature.text if signature else None,
+            now=now,
+        )
     step = runtime.start(arte.compiled, data, now=now, functions=script_functions(calendar, now))
+    _apply(session, instance, arte, step, now=now, calendar=calendar)
+    return instance
+
+
+def start_from_event(
+    session: Session,
+    who: Principal,
+    bundle_id: str,
+    event_type: str,
+    payload: dict[str, Any],
+    region: str,
+    *,
+    now: datetime,
+) -> ProcessInstance:
+    """免申即享: a data event starts the bundle through its message start event, no application."""
+    arte = bundles.active_artefacts(session, bundle_id)
+    calendar = calendar_for(session)
+    data = {
+        **payload,
+        "missing_materials": [],
+        "commitment_deadline": None,
+        "receiving_region": region,
+        "handling_region": region,
+        "applicant": None,
+    }
+    instance = _begin(
+        session,
+        who,
+        arte,
+        data,
+        receiving=region,
+        handling=region,
+        business_key=None,
+        calendar=calendar,
+        now=now,
+        detail={"event": event_type},
+    )
+    step = runtime.start(arte.compiled, data, now=now, functions=script_functions(calendar, now), message=event_type)
+    _apply(session, instance, arte, step, now=now, calendar=calendar)
+    return instance
+
+
+def _begin(
+    session: Session,
+    who: Principal,
+    arte: VersionArtefacts,
+    data: dict[str, Any],
+    *,
+    receiving: str,
+    handling: str,
+    business_key: str | None,
+    calendar: workdays.WorkCalendar,
+    now: datetime,
+    detail: dict | None = None,
+) -> ProcessInstance:
     instance = ProcessInstance(
         bundle_id=arte.bundle_id,
         bundle_name=arte.manifest["name"],
         version_id=arte.version_id,
         version=arte.version,
-        receiving_region=body.receiving_region,
+        receiving_region=receiving,
         handling_region=handling,
-        business_key=body.business_key,
+        business_key=business_key,
         applicant=data["applicant"],
         started_by=who.name,
-        subject=_subject(body.data),
-        state=step.state,
-        deadline_at=deadline.at,
-        deadline_provisional=deadline.provisional,
+        subject=_subject(data),
+        data=data,
+        state=b"",
+        time_limit_days=arte.manifest["time_limit_working_days"],
+        deadline_at=now,
+        warn_at=now,
         created_at=now,
         updated_at=now,
     )
+    deadlines.schedule(instance, calendar)
     session.add(instance)
     session.flush()
+    deadlines.sync_timers(session, instance, now)
+    _record(
+        session,
+        instance,
+        who.name,
+        "instance.started",
+        now,
+        {"version": arte.version, "missing_materials": data["missing_materials"], **(detail or {})},
+    )
+    return instance
+
+
+def _record(
+    session: Session,
+    instance: ProcessInstance,
+    actor: str,
+    action: str,
+    now: datetime,
+    detail: dict[str, Any] | None = None,
+    task: Task | None = None,
+) -> None:
+    """One audit entry and, for the events external systems subscribe to, one webhook per subscriber."""
     audit.append(
         session,
         at=now,
-        actor=who.name,
-        action="instance.started",
-        bundle_id=arte.bundle_id,
+        actor=actor,
+        action=action,
+        bundle_id=instance.bundle_id,
         instance_id=instance.id,
-        detail={"version": arte.version, "missing_materials": data["missing_materials"]},
+        task_id=task.id if task else None,
+        detail=detail or {},
     )
-    _apply(session, instance, arte, step, who=who, now=now)
-    return instance
+    if action in webhooks.KNOWN_EVENTS:
+        payload = {
+            "instance_id": instance.id,
+            "bundle_id": instance.bundle_id,
+            "business_key": instance.business_key,
+            "status": instance.status,
+            **(detail or {}),
+        }
+        if task is not None:
+            payload |= {"task_id": task.id, "task": task.bpmn_id, "department": task.department, "region": task.region}
+        webhooks.enqueue(session, event=action, payload=payload, now=now)
 
 
 def lock(session: Session, instance_id: int) -> ProcessInstance:
@@ -168,6 +292,10 @@ def complete_task(
     task = tasks.get_task(session, task_id)
     session.refresh(task)
     tasks.check_actor(who, task)
+    if task.kind == "rectification":  # 整改 after a bad rating: outside the workflow
+        tasks.close(session, task, state="completed", at=now, by=who.name, result=data)
+        _record(session, instance, who.name, "task.completed", now, {"task": task.title}, task)
+        return instance
     _running(instance)
     arte = bundles.version_artefacts(session, instance.version_id)
     if task.form:
@@ -175,25 +303,29 @@ def complete_task(
         if errors:
             raise _field_errors(errors, "data")
     calendar = calendar_for(session)
+    step = _complete(arte, instance, task, data, calendar, now)
+    tasks.close(session, task, state="completed", at=now, by=who.name, result=data)
+    _record(session, instance, who.name, "task.completed", now, {"task": task.title, "bpmn_id": task.bpmn_id}, task)
+    _apply(session, instance, arte, step, now=now, calendar=calendar)
+    return instance
+
+
+def _complete(
+    arte: VersionArtefacts,
+    instance: ProcessInstance,
+    task: Task,
+    data: dict[str, Any],
+    calendar: workdays.WorkCalendar,
+    now: datetime,
+) -> runtime.Step:
     try:
-        step = runtime.complete_task(
+        return runtime.complete_task(
             arte.compiled, instance.state, task.spiff_id, data, now=now, functions=script_functions(calendar, now)
         )
     except (runtime.TaskNotFound, runtime.TaskNotReady) as exc:
         raise Conflict(f"任务不可办理 / task is not ready: {exc}") from exc
-    tasks.close(session, task, state="completed", at=now, by=who.name, result=data)
-    audit.append(
-        session,
-        at=now,
-        actor=who.name,
-        action="task.completed",
-        bundle_id=instance.bundle_id,
-        instance_id=instance.id,
-        task_id=task.id,
-        detail={"task": task.title, "bpmn_id": task.bpmn_id},
-    )
-    _apply(session, instance, arte, step, who=who, now=now)
-    return instance
+    except runtime.InvalidData as exc:
+        raise invalid("data is not JSON-safe", [(["data"], str(exc))]) from exc
 
 
 def send_message(
@@ -202,75 +334,105 @@ def send_message(
     instance = lock(session, instance_id)
     _running(instance)
     arte = bundles.version_artefacts(session, instance.version_id)
+    calendar = calendar_for(session)
     try:
         step = runtime.send_message(
-            arte.compiled,
-            instance.state,
-            name,
-            payload,
-            now=now,
-            functions=script_functions(calendar_for(session), now),
+            arte.compiled, instance.state, name, payload, now=now, functions=script_functions(calendar, now)
         )
     except runtime.NothingWaiting as exc:
         raise Conflict(f"办件没有在等待消息 {name} / nothing waits for message {name}") from exc
-    audit.append(
-        session,
-        at=now,
-        actor=who.name,
-        action="message.received",
-        bundle_id=instance.bundle_id,
-        instance_id=instance.id,
-        detail={"name": name},
-    )
-    _apply(session, instance, arte, step, who=who, now=now)
+    except runtime.InvalidData as exc:
+        raise invalid("payload is not JSON-safe", [(["payload"], str(exc))]) from exc
+    _record(session, instance, who.name, "message.received", now, {"name": name})
+    _apply(session, instance, arte, step, now=now, calendar=calendar)
     return instance
 
 
-def fire_timers(session: Session, instance_id: int, *, now: datetime, actor: str = "clock") -> ProcessInstance:
+def may_supply(who: Principal, instance: ProcessInstance, manifest: dict[str, Any]) -> bool:
+    if who.role in ("admin", "system"):
+        return True
+    if who.role == "applicant":
+        return instance.applicant == who.name
+    if who.role == "clerk":
+        windows = {lane["department"] for lane in manifest["lanes"].values() if lane["region"] == "receiving"}
+        return who.department in windows and who.region == instance.receiving_region
+    return False
+
+
+def supply_material(
+    session: Session, who: Principal, instance_id: int, material_id: str, reference: str | None, *, now: datetime
+) -> ProcessInstance:
+    """补齐容缺材料: when the last one is in, the commitment is fulfilled and its BPMN task completes."""
+    instance = lock(session, instance_id)
+    arte = bundles.version_artefacts(session, instance.version_id)
+    if not may_supply(who, instance, arte.manifest):
+        raise Forbidden("无权为该办件补充材料 / you may not supply materials for this instance")
+    _running(instance)
+    commitment = commitments.supply(
+        session, instance_id=instance.id, material_id=material_id, who=who.name, reference=reference, now=now
+    )
+    _record(session, instance, who.name, "material.supplied", now, {"material_id": material_id})
+    if commitment.state == "fulfilled":
+        _record(session, instance, who.name, "commitment.fulfilled", now, {"commitment_id": commitment.id})
+        calendar = calendar_for(session)
+        for task in tasks.open_tasks(session, instance.id):
+            if task.kind == "commitment":
+                _auto_complete(session, instance, arte, task, calendar, now)
+    return instance
+
+
+def _auto_complete(
+    session: Session,
+    instance: ProcessInstance,
+    arte: VersionArtefacts,
+    task: Task,
+    calendar: workdays.WorkCalendar,
+    now: datetime,
+) -> None:
+    data = {"commitment_fulfilled": True}
+    step = _complete(arte, instance, task, data, calendar, now)
+    tasks.close(session, task, state="completed", at=now, by="engine", result=data)
+    _record(session, instance, "engine", "task.completed", now, {"task": task.title, "bpmn_id": task.bpmn_id}, task)
+    _apply(session, instance, arte, step, now=now, calendar=calendar)
+
+
+def fire_timers(session: Session, instance_id: int, kinds: Sequence[str], *, now: datetime, actor: str) -> None:
+    """What a due timer means: a commitment deadline breaches, an SLA light changes, a BPMN timer fires."""
     instance = lock(session, instance_id)
     if instance.status != "running":
         timers.cancel_all(session, instance.id)
-        return instance
-    arte = bundles.version_artefacts(session, instance.version_id)
-    step = runtime.fire_timers(
-        arte.compiled, instance.state, now=now, functions=script_functions(calendar_for(session), now)
-    )
-    audit.append(
-        session,
-        at=now,
-        actor=actor,
-        action="timer.fired",
-        bundle_id=instance.bundle_id,
-        instance_id=instance.id,
-    )
-    _apply(session, instance, arte, step, who=Principal(actor, "system"), now=now)
-    return instance
+        return
+    if "commitment" in kinds:
+        for commitment in commitments.breach_due(session, instance_id=instance.id, now=now):
+            _record(session, instance, actor, "commitment.breached", now, {"commitment_id": commitment.id})
+    for kind, action in (("sla_warning", "sla.warning"), ("sla_overdue", "sla.overdue")):
+        if kind in kinds:
+            _record(session, instance, actor, action, now, {"deadline": instance.deadline_at.isoformat()})
+    if "bpmn" in kinds or "commitment" in kinds:
+        arte = bundles.version_artefacts(session, instance.version_id)
+        calendar = calendar_for(session)
+        step = runtime.fire_timers(arte.compiled, instance.state, now=now, functions=script_functions(calendar, now))
+        _apply(session, instance, arte, step, now=now, calendar=calendar)
 
 
 def cancel(session: Session, who: Principal, instance_id: int, reason: str, *, now: datetime) -> ProcessInstance:
     instance = lock(session, instance_id)
     if who.role == "applicant" and instance.applicant != who.name:
         raise Forbidden("只能撤回本人的办件 / you may only withdraw your own applications")
+    if who.role not in ("applicant", "admin", "system"):
+        raise Forbidden("只有申请人、外部系统或管理员可以撤件 / only the applicant, a system or an admin may cancel")
     _running(instance)
     arte = bundles.version_artefacts(session, instance.version_id)
     step = runtime.cancel(arte.compiled, instance.state, now=now)
-    audit.append(
-        session,
-        at=now,
-        actor=who.name,
-        action="instance.cancelled",
-        bundle_id=instance.bundle_id,
-        instance_id=instance.id,
-        detail={"reason": reason},
-    )
-    _apply(session, instance, arte, step, who=who, now=now)
+    _record(session, instance, who.name, "instance.cancelled", now, {"reason": reason})
+    _apply(session, instance, arte, step, now=now, calendar=calendar_for(session))
     return instance
 
 
 def _new_task(instance: ProcessInstance, arte: VersionArtefacts, human: runtime.HumanTask, now: datetime) -> Task:
     key = lane_key(arte.manifest, human.lane, human.lane_name)
     spec = arte.compiled.user_tasks.get(human.bpmn_id)
-    commitment = bool(spec and getattr(spec, "properties", {}).get("commitment") == "true")
+    commitment = bool(spec and spec.properties.get("commitment") == "true")
     task = Task(
         instance_id=instance.id,
         bundle_id=instance.bundle_id,
@@ -282,6 +444,7 @@ def _new_task(instance: ProcessInstance, arte: VersionArtefacts, human: runtime.
         form=human.form,
         ui_form=human.ui_form,
         due_at=instance.deadline_at,
+        warn_at=instance.warn_at,
         created_at=now,
         region=instance.receiving_region,
         applicant=instance.applicant,
@@ -303,10 +466,10 @@ def _apply(
     arte: VersionArtefacts,
     step: runtime.Step,
     *,
-    who: Principal,
     now: datetime,
+    calendar: workdays.WorkCalendar,
 ) -> None:
-    """Store a step's result and mirror it: tasks, timers, audit entries."""
+    """Store a step's result and mirror it: tasks, timers, the SLA clock, audit entries and webhooks."""
     snap = step.snapshot
     previous_status = instance.status
     instance.state = step.state
@@ -319,47 +482,73 @@ def _apply(
         instance.completed_at = now
     session.add(instance)
     ready = {h.id: h for h in snap.ready_tasks}
-    for task in tasks.open_tasks(session, instance.id):
+    open_rows = [t for t in tasks.open_tasks(session, instance.id) if t.kind != "rectification"]
+    for task in open_rows:
         if task.spiff_id not in ready:
             tasks.close(session, task, state="cancelled", at=now, by=None)
-    known = {t.spiff_id for t in tasks.open_tasks(session, instance.id)}
+    known = {t.spiff_id for t in open_rows}
+    created = []
     for human in snap.ready_tasks:
         if human.id in known:
             continue
         task = tasks.add(session, _new_task(instance, arte, human, now))
-        audit.append(
+        created.append(task)
+        _record(
             session,
-            at=now,
-            actor="engine",
-            action="task.created",
-            bundle_id=instance.bundle_id,
-            instance_id=instance.id,
-            task_id=task.id,
-            detail={"task": task.title, "department": task.department, "region": task.region},
+            instance,
+            "engine",
+            "task.created",
+            now,
+            {"task": task.title, "department": task.department, "region": task.region},
+            task,
         )
     if snap.status == "running":
         timers.sync_bpmn(session, instance.id, snap.timers, now=now)
     else:
         timers.cancel_all(session, instance.id)
     for event in snap.thrown:
-        audit.append(
-            session,
-            at=now,
-            actor="engine",
-            action="event.thrown",
-            bundle_id=instance.bundle_id,
-            instance_id=instance.id,
-            detail={"name": event.name, "kind": event.kind},
-        )
+        _record(session, instance, "engine", "event.thrown", now, {"name": event.name, "kind": event.kind})
     if snap.status != previous_status and snap.status != "cancelled":
         detail = {"error": snap.error, "element": snap.error_element} if snap.status == "failed" else {}
-        audit.append(
-            session,
-            at=now,
-            actor="engine",
-            action=f"instance.{snap.status}",
-            bundle_id=instance.bundle_id,
-            instance_id=instance.id,
-            detail=detail,
-        )
+        _record(session, instance, "engine", f"instance.{snap.status}", now, detail)
+    waiting = any(t.kind == "applicant" for t in tasks.open_tasks(session, instance.id))
+    if deadlines.update_pause(session, instance, waiting_on_applicant=waiting, calendar=calendar, now=now):
+        _record(session, instance, "engine", "sla.paused" if instance.paused_since else "sla.resumed", now)
     session.flush()
+    fulfilled = [t for t in created if t.kind == "commitment" and commitments.is_fulfilled(session, instance.id)]
+    for task in fulfilled:
+        _auto_complete(session, instance, arte, task, calendar, now)
+
+
+def due_timer_kinds(session: Session, instance_id: int, now: datetime) -> list[str]:
+    return list(
+        session.exec(
+            select(Timer.kind).where(Timer.instance_id == instance_id, Timer.status == "pending", Timer.due_at <= now)
+        )
+    )
+
+
+def import_holidays(session: Session, who: Principal, content: str, *, now: datetime) -> tuple[list[int], int, int]:
+    """Load a holiday notice and move every open deadline that was computed without it."""
+    rows = holidays.parse(content)
+    years = holidays.import_rows(session, rows, who=who.name, now=now)
+    calendar = calendar_for(session)
+    affected = session.exec(
+        select(ProcessInstance)
+        .where(ProcessInstance.status == "running", ProcessInstance.deadline_provisional.is_(True))
+        .with_for_update()
+    ).all()
+    for instance in affected:
+        deadlines.reschedule(session, instance, calendar, now)
+        for commitment, items in commitments.for_instance(session, instance.id):
+            if commitment.state == "open":
+                commitments.reschedule(session, commitment, items, calendar)
+    audit.append(
+        session,
+        at=now,
+        actor=who.name,
+        action="holidays.imported",
+        detail={"years": years, "rows": len(rows), "recomputed": len(affected)},
+    )
+    session.flush()
+    return years, len(rows), len(affected)

@@ -37,6 +37,7 @@ class Task(SQLModel, table=True):
     form: str | None = Field(default=None, max_length=255)
     ui_form: str | None = Field(default=None, max_length=255)
     due_at: datetime = Field(sa_type=UTCDateTime)
+    warn_at: datetime = Field(sa_type=UTCDateTime)  # yellow from here (last working day or 80 % used)
     created_at: datetime = Field(sa_type=UTCDateTime)
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     completed_by: str | None = Field(default=None, max_length=64)

@@ -23,15 +23,17 @@ def inbox(
     bundle_id: str | None = None,
     instance_id: int | None = None,
     claimed: Annotated[str | None, Query(pattern="^(me|none)$")] = None,
+    sla: Annotated[str | None, Query(pattern="^(green|yellow|red)$")] = None,
     sort: Annotated[str, Query(pattern="^(due|created)$")] = "due",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: str | None = None,
 ) -> Page[TaskView]:
     """The caller's inbox: tasks of their department and region (applicants: their own tasks)."""
-    q = service.InboxQuery(state, bundle_id, instance_id, claimed, sort, limit, cursor)
-    rows, next_cursor = service.inbox(session, who, q)
     now = clock.now(session)
-    return Page(items=[queries.task_view(t, now) for t in rows], next_cursor=next_cursor)
+    q = service.InboxQuery(state, bundle_id, instance_id, claimed, sla, now, sort, limit, cursor)
+    rows, next_cursor = service.inbox(session, who, q)
+    left = queries.days_left_by_instance(session, {t.instance_id for t in rows if t.state == "ready"}, now)
+    return Page(items=[queries.task_view(t, now, left.get(t.instance_id)) for t in rows], next_cursor=next_cursor)
 
 
 @router.get("/{task_id}", response_model=TaskDetail)

@@ -31,6 +31,7 @@ class TaskView(BaseModel):
     created_at: datetime
     completed_at: datetime | None
     completed_by: str | None
+    commitment_days_left: int | None = None
 
 
 class TaskDetail(TaskView):

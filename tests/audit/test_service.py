@@ -1,5 +1,6 @@
 """The audit log is append-only and chained: an auditor can prove nobody edited history."""
 
+import itertools
 import os
 import subprocess
 import sys
@@ -18,8 +19,13 @@ def _write_history(engine: Engine, count: int = 5) -> None:
     for i in range(count):
         with transaction(engine) as session:
             audit.append(
-                session, at=T0 + timedelta(minutes=i), actor="market_hz", action="task.completed",
-                instance_id=1, task_id=i, detail={"opinion": f"同意 {i}"},
+                session,
+                at=T0 + timedelta(minutes=i),
+                actor="market_hz",
+                action="task.completed",
+                instance_id=1,
+                task_id=i,
+                detail={"opinion": f"同意 {i}"},
             )
 
 
@@ -29,7 +35,7 @@ def test_an_untouched_log_verifies(db: Engine) -> None:
         assert list(audit.verify(session)) == []
         entries = audit.timeline(session, 1)
     assert [e.task_id for e in entries] == [0, 1, 2, 3, 4]
-    assert all(later.prev_hash == earlier.hash for earlier, later in zip(entries, entries[1:], strict=False))
+    assert all(later.prev_hash == earlier.hash for earlier, later in itertools.pairwise(entries))
 
 
 def test_an_edited_entry_is_detected(db: Engine) -> None:
@@ -58,7 +64,7 @@ def test_the_cli_exits_non_zero_on_a_tampered_log(sqlite_db: Engine) -> None:
     ok = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     assert ok.returncode == 0, ok.stderr
     with sqlite_db.begin() as conn:
-        conn.execute(sa.text("UPDATE audit_entry SET detail = '{\"opinion\": \"不同意\"}' WHERE id = 4"))
+        conn.execute(sa.text('UPDATE audit_entry SET detail = \'{"opinion": "不同意"}\' WHERE id = 4'))
     broken = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     assert broken.returncode == 1
     assert "entry 4" in broken.stderr

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 1725c376271b
+Revision ID: d348cd8c5789
 Revises:
-Create Date: 2026-11-21 23:27:01.818675
+Create Date: 2026-11-21 23:39:48.427166
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ import sqlmodel
 import engine.db
 from alembic import op
 
-revision: str = "1725c376271b"
+revision: str = "d348cd8c5789"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -73,6 +73,38 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
+        "event_record",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("type", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+        sa.Column("idempotency_key", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("region", sqlmodel.sql.sqltypes.AutoString(length=6), nullable=False),
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("instance_ids", sa.JSON(), nullable=False),
+        sa.Column("received_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("received_at", engine.db.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("idempotency_key"),
+    )
+    with op.batch_alter_table("event_record", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_event_record_type"), ["type"], unique=False)
+
+    op.create_table(
+        "holiday",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("is_workday", sa.Boolean(), nullable=False),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("imported_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("imported_at", engine.db.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("day"),
+    )
+    op.create_table(
+        "holiday_year",
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("imported_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("imported_at", engine.db.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("year"),
+    )
+    op.create_table(
         "user_account",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("username", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -86,6 +118,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("username"),
     )
+    op.create_table(
+        "webhook_subscription",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("url", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+        sa.Column("events", sa.JSON(), nullable=False),
+        sa.Column("secret", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("created_at", engine.db.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("webhook_subscription", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_webhook_subscription_active"), ["active"], unique=False)
+
     op.create_table(
         "auth_token",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -123,6 +169,29 @@ def upgrade() -> None:
         sa.UniqueConstraint("bundle_id", "version"),
     )
     op.create_table(
+        "webhook_delivery",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("subscription_id", sa.Integer(), nullable=False),
+        sa.Column("event", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", engine.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_status_code", sa.Integer(), nullable=True),
+        sa.Column("last_error", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("created_at", engine.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("delivered_at", engine.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["subscription_id"],
+            ["webhook_subscription.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("webhook_delivery", schema=None) as batch_op:
+        batch_op.create_index("ix_webhook_delivery_due", ["status", "next_attempt_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_webhook_delivery_subscription_id"), ["subscription_id"], unique=False)
+
+    op.create_table(
         "bundle_file",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("version_id", sa.Integer(), nullable=False),
@@ -158,8 +227,12 @@ def upgrade() -> None:
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("error", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
         sa.Column("error_element", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True),
+        sa.Column("time_limit_days", sa.Integer(), nullable=False),
         sa.Column("deadline_at", engine.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("warn_at", engine.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("deadline_provisional", sa.Boolean(), nullable=False),
+        sa.Column("paused_since", engine.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("paused_working_days", sa.Float(), nullable=False),
         sa.Column("created_at", engine.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", engine.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("completed_at", engine.db.UTCDateTime(timezone=True), nullable=True),
@@ -177,6 +250,48 @@ def upgrade() -> None:
         batch_op.create_index("ix_instance_applicant", ["applicant", "id"], unique=False)
         batch_op.create_index("ix_instance_bundle_status", ["bundle_id", "status", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_process_instance_business_key"), ["business_key"], unique=False)
+
+    op.create_table(
+        "commitment",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("instance_id", sa.Integer(), nullable=False),
+        sa.Column("text", sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
+        sa.Column("signed_by", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("signed_at", engine.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("deadline_at", engine.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("provisional", sa.Boolean(), nullable=False),
+        sa.Column("state", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("closed_at", engine.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["instance_id"],
+            ["process_instance.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("commitment", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_commitment_instance_id"), ["instance_id"], unique=False)
+
+    op.create_table(
+        "rating",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("instance_id", sa.Integer(), nullable=False),
+        sa.Column("bundle_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("score", sa.Integer(), nullable=False),
+        sa.Column("comment", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+        sa.Column("lane", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("department", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+        sa.Column("rated_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("created_at", engine.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("rectification_task_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["instance_id"],
+            ["process_instance.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("instance_id"),
+    )
+    with op.batch_alter_table("rating", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_rating_bundle_id"), ["bundle_id"], unique=False)
 
     op.create_table(
         "task",
@@ -199,6 +314,7 @@ def upgrade() -> None:
         sa.Column("form", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
         sa.Column("ui_form", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
         sa.Column("due_at", engine.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("warn_at", engine.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_at", engine.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("completed_at", engine.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("completed_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
@@ -237,9 +353,34 @@ def upgrade() -> None:
         batch_op.create_index("ix_timer_due", ["status", "due_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_timer_instance_id"), ["instance_id"], unique=False)
 
+    op.create_table(
+        "commitment_item",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("commitment_id", sa.Integer(), nullable=False),
+        sa.Column("material_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("working_days", sa.Integer(), nullable=False),
+        sa.Column("due_at", engine.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("supplied_at", engine.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("supplied_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("reference", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["commitment_id"],
+            ["commitment.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("commitment_id", "material_id"),
+    )
+    with op.batch_alter_table("commitment_item", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_commitment_item_commitment_id"), ["commitment_id"], unique=False)
+
 
 def downgrade() -> None:
 
+    with op.batch_alter_table("commitment_item", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_commitment_item_commitment_id"))
+
+    op.drop_table("commitment_item")
     with op.batch_alter_table("timer", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_timer_instance_id"))
         batch_op.drop_index("ix_timer_due")
@@ -252,6 +393,14 @@ def downgrade() -> None:
         batch_op.drop_index("ix_task_applicant")
 
     op.drop_table("task")
+    with op.batch_alter_table("rating", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_rating_bundle_id"))
+
+    op.drop_table("rating")
+    with op.batch_alter_table("commitment", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_commitment_instance_id"))
+
+    op.drop_table("commitment")
     with op.batch_alter_table("process_instance", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_process_instance_business_key"))
         batch_op.drop_index("ix_instance_bundle_status")
@@ -262,12 +411,27 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_bundle_file_version_id"))
 
     op.drop_table("bundle_file")
+    with op.batch_alter_table("webhook_delivery", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_webhook_delivery_subscription_id"))
+        batch_op.drop_index("ix_webhook_delivery_due")
+
+    op.drop_table("webhook_delivery")
     op.drop_table("bundle_version")
     with op.batch_alter_table("auth_token", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_auth_token_user_id"))
 
     op.drop_table("auth_token")
+    with op.batch_alter_table("webhook_subscription", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_webhook_subscription_active"))
+
+    op.drop_table("webhook_subscription")
     op.drop_table("user_account")
+    op.drop_table("holiday_year")
+    op.drop_table("holiday")
+    with op.batch_alter_table("event_record", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_event_record_type"))
+
+    op.drop_table("event_record")
     op.drop_table("clock_setting")
     op.drop_table("bundle")
     op.drop_table("audit_head")
