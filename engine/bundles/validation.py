@@ -57,7 +57,7 @@ def lane_key(manifest: dict[str, Any], lane_id: str | None, lane_name: str | Non
     return None
 
 
-def _element_file(files: dict[str, bytes], element_id: str) -> str:
+def element_file(files: dict[str, bytes], element_id: str) -> str:
     needle = f'id="{element_id}"'.encode()
     for name, content in files.items():
         if is_process_file(name) and needle in content:
@@ -119,7 +119,7 @@ def _check_bpmn_against_manifest(
     for lane_id, lane_name in compiled.lanes.items():
         if lane_key(manifest, lane_id, lane_name) is None:
             problems.add(
-                [_element_file(files, lane_id), lane_id],
+                [element_file(files, lane_id), lane_id],
                 f"lane {lane_name or lane_id} is not in the manifest's lanes ({', '.join(manifest['lanes'])})",
             )
     checked: set[str] = set()
@@ -127,7 +127,7 @@ def _check_bpmn_against_manifest(
         for form_name in (task.form, task.ui_form):
             if form_name is None:
                 continue
-            where = [_element_file(files, task.bpmn_id), task.bpmn_id]
+            where = [element_file(files, task.bpmn_id), task.bpmn_id]
             if form_name not in files:
                 problems.add(where, f"user task {task.name or task.bpmn_id} names form {form_name}, which is missing")
             elif form_name not in checked:

@@ -16,7 +16,10 @@ from engine.errors import Forbidden, NotFound, invalid
 from engine.holidays import service as holidays
 from engine.instances import deadlines
 from engine.instances.models import ProcessInstance
-from engine.instances.schemas import InstanceView, TimelineEntry
+from engine import runtime
+from engine.bundles import service as bundles
+from engine.bundles.validation import element_file
+from engine.instances.schemas import DiagramView, InstanceView, TimelineEntry
 from engine.ratings.models import Rating
 from engine.regions import divisions
 from engine.tasks import service as tasks
@@ -197,3 +200,17 @@ def page(
     items = rows[: q.limit]
     more = len(rows) > q.limit
     return items, (base64.urlsafe_b64encode(str(items[-1].id).encode()).decode() if more else None)
+
+
+def diagram(session: Session, instance: ProcessInstance) -> DiagramView:
+    arte = bundles.version_artefacts(session, instance.version_id)
+    file = element_file(arte.files, arte.compiled.process_id)
+    states = runtime.element_states(arte.compiled, instance.state) if instance.state else {}
+    return DiagramView(
+        bundle_id=instance.bundle_id,
+        version=instance.version,
+        file=file,
+        xml=arte.files[file].decode("utf-8"),
+        elements={k: v[0] for k, v in states.items()},
+        completed_counts={k: v[1] for k, v in states.items() if v[1]},
+    )

@@ -8,6 +8,7 @@ from engine.db import SessionDep
 from engine.instances import queries, service
 from engine.instances.schemas import (
     CancelBody,
+    DiagramView,
     InstanceStart,
     InstanceSummary,
     InstanceView,
@@ -70,3 +71,9 @@ def supply_material(instance_id: int, body: MaterialSupply, session: SessionDep,
     now = clock.now(session)
     instance = service.supply_material(session, who, instance_id, body.material_id, body.reference, now=now)
     return queries.view(session, instance, now=now)
+
+
+@router.get("/{instance_id}/diagram", response_model=DiagramView)
+def diagram(instance_id: int, session: SessionDep, who: CurrentPrincipal) -> DiagramView:
+    """The BPMN of the instance's version with each element's state, for a highlighted diagram."""
+    return queries.diagram(session, queries.get_visible(session, who, instance_id))

@@ -87,3 +87,12 @@ class InstanceView(InstanceSummary):
     rating: dict[str, Any] | None = None
     timeline: list[TimelineEntry]
     waiting_for: list[str] = []
+
+
+class DiagramView(BaseModel):
+    bundle_id: str
+    version: int
+    file: str
+    xml: str
+    elements: dict[str, str] = Field(description="bpmn id -> completed | active | waiting")
+    completed_counts: dict[str, int] = Field(description="bpmn id -> how many times it completed")

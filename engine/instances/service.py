@@ -19,6 +19,7 @@ from engine.bundles import service as bundles
 from engine.bundles.compiled import VersionArtefacts
 from engine.bundles.validation import lane_key
 from engine.commitments import service as commitments
+from engine.config import get_settings
 from engine.errors import Conflict, Forbidden, Invalid, NotFound, invalid
 from engine.holidays import service as holidays
 from engine.instances import deadlines
@@ -48,6 +49,10 @@ def script_functions(calendar: workdays.WorkCalendar, now: datetime) -> dict[str
         return calendar.add_working_days(begin, int(n)).at
 
     return {"working_days": working_days}
+
+
+def _time_limit() -> float:
+    return get_settings().script_time_limit_s
 
 
 def calendar_for(session: Session) -> workdays.WorkCalendar:
@@ -143,7 +148,9 @@ def start(session: Session, who: Principal, body: InstanceStart, *, now: datetim
             text=signature.text if signature else None,
             now=now,
         )
-    step = runtime.start(arte.compiled, data, now=now, functions=script_functions(calendar, now))
+    step = runtime.start(
+        arte.compiled, data, now=now, functions=script_functions(calendar, now), time_limit_s=_time_limit()
+    )
     _apply(session, instance, arte, step, now=now, calendar=calendar)
     return instance
 
@@ -181,7 +188,14 @@ def start_from_event(
         now=now,
         detail={"event": event_type},
     )
-    step = runtime.start(arte.compiled, data, now=now, functions=script_functions(calendar, now), message=event_type)
+    step = runtime.start(
+        arte.compiled,
+        data,
+        now=now,
+        functions=script_functions(calendar, now),
+        message=event_type,
+        time_limit_s=_time_limit(),
+    )
     _apply(session, instance, arte, step, now=now, calendar=calendar)
     return instance
 
@@ -320,7 +334,13 @@ def _complete(
 ) -> runtime.Step:
     try:
         return runtime.complete_task(
-            arte.compiled, instance.state, task.spiff_id, data, now=now, functions=script_functions(calendar, now)
+            arte.compiled,
+            instance.state,
+            task.spiff_id,
+            data,
+            now=now,
+            functions=script_functions(calendar, now),
+            time_limit_s=_time_limit(),
         )
     except (runtime.TaskNotFound, runtime.TaskNotReady) as exc:
         raise Conflict(f"任务不可办理 / task is not ready: {exc}") from exc
@@ -337,7 +357,13 @@ def send_message(
     calendar = calendar_for(session)
     try:
         step = runtime.send_message(
-            arte.compiled, instance.state, name, payload, now=now, functions=script_functions(calendar, now)
+            arte.compiled,
+            instance.state,
+            name,
+            payload,
+            now=now,
+            functions=script_functions(calendar, now),
+            time_limit_s=_time_limit(),
         )
     except runtime.NothingWaiting as exc:
         raise Conflict(f"办件没有在等待消息 {name} / nothing waits for message {name}") from exc
@@ -411,7 +437,13 @@ def fire_timers(session: Session, instance_id: int, kinds: Sequence[str], *, now
     if "bpmn" in kinds or "commitment" in kinds:
         arte = bundles.version_artefacts(session, instance.version_id)
         calendar = calendar_for(session)
-        step = runtime.fire_timers(arte.compiled, instance.state, now=now, functions=script_functions(calendar, now))
+        step = runtime.fire_timers(
+            arte.compiled,
+            instance.state,
+            now=now,
+            functions=script_functions(calendar, now),
+            time_limit_s=_time_limit(),
+        )
         _apply(session, instance, arte, step, now=now, calendar=calendar)
 
 

@@ -20,7 +20,17 @@ from .errors import (
 from .parse import CompiledBundle, compile_bundle
 from .scripting import DEFAULT_TIME_LIMIT_S
 from .snapshot import HumanTask, MessageWait, Snapshot, Step, ThrownEvent, TimerWait
-from .step import Functions, cancel, complete_task, fire_timers, send_message, snapshot, start, task_data
+from .step import (
+    Functions,
+    cancel,
+    complete_task,
+    element_states,
+    fire_timers,
+    send_message,
+    snapshot,
+    start,
+    task_data,
+)
 
 __all__ = [
     "DEFAULT_TIME_LIMIT_S",
@@ -44,6 +54,7 @@ __all__ = [
     "UserTaskSpec",
     "cancel",
     "compile_bundle",
+    "element_states",
     "complete_task",
     "fire_timers",
     "send_message",

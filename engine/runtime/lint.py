@@ -75,7 +75,7 @@ def _bpmn_sources(document: Document) -> tuple[list[Source], list[Problem]]:
         timer: str | None = None,
         stored: bool = False,
     ) -> None:
-        text = node.text
+        text = timers.expression_for(node.text) if timer else node.text
         if text is None or not text.strip():
             problems.append(Problem(name, element or _owner(node), f"{what} is empty", node.sourceline))
             return

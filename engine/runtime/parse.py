@@ -81,6 +81,7 @@ def _compile(key: str, files: dict[str, bytes], process_id: str) -> CompiledBund
     problems.extend(_not_explained(spiff_problems, problems))
 
     if problems or process_id not in specs:
+        problems = problems or [Problem("", process_id, "the main process could not be parsed")]
         raise SpecInvalid(_located(problems, documents))
 
     for spec in specs.values():

@@ -11,7 +11,6 @@ DMN 1.1-1.3) and reports *every* schema error with its line, not just the first.
 
 from __future__ import annotations
 
-import functools
 import threading
 from dataclasses import dataclass
 
@@ -80,9 +79,20 @@ def read(name: str, content: bytes) -> tuple[Document | None, list[Problem]]:
     return Document(name, kind, root), []
 
 
-@functools.cache
-def _dmn_schema(namespace: str) -> etree.XMLSchema:
-    return BpmnValidator(DMN_SCHEMAS[namespace]).validator
+def _load_dmn_schemas() -> dict[str, etree.XMLSchema]:
+    """Loaded once at import (a few ms) so nothing is filled in lazily while requests run."""
+    schemas: dict[str, etree.XMLSchema] = {}
+    for namespace, path in DMN_SCHEMAS.items():
+        try:
+            schemas[namespace] = BpmnValidator(path).validator
+        except etree.XMLSchemaParseError:
+            # Spiff 3.2.0 ships a DMN 1.2 schema that lxml cannot load (an unresolved DMNDI import);
+            # files in that version are then checked by the parser only.
+            continue
+    return schemas
+
+
+_DMN_SCHEMAS = _load_dmn_schemas()
 
 
 def validate(document: Document) -> list[Problem]:
@@ -93,8 +103,8 @@ def validate(document: Document) -> list[Problem]:
             BPMN_VALIDATOR.preprocess(root)  # the same bpmn-js workaround Spiff applies before validating
             schema = BPMN_VALIDATOR.validator
         else:
-            schema = _dmn_schema(etree.QName(root).namespace)
-        if schema.validate(root):
+            schema = _DMN_SCHEMAS.get(etree.QName(root).namespace)
+        if schema is None or schema.validate(root):
             return []
         errors = [(error.line, error.message) for error in schema.error_log]
     ids_by_line: dict[int, str] = {}

@@ -38,7 +38,7 @@ from . import state as stored
 from .errors import InvalidData, NothingWaiting, TaskNotFound, TaskNotReady
 from .parse import CompiledBundle
 from .scripting import DEFAULT_TIME_LIMIT_S, ScriptEngine
-from .snapshot import Snapshot, Step, build, element_type, live_tasks, thrown_event
+from .snapshot import Snapshot, Step, all_tasks, build, element_type, live_tasks, thrown_event
 
 Functions = Mapping[str, Callable[..., Any]]
 
@@ -259,6 +259,32 @@ def snapshot(compiled: CompiledBundle, state: bytes) -> Snapshot:
     return build(compiled, workflow, failure)
 
 
+_ELEMENT_RANK = {"completed": 1, "waiting": 2, "active": 3}
+
+
+def element_states(compiled: CompiledBundle, state: bytes) -> dict[str, tuple[str, int]]:
+    """Per BPMN element id: ('active' | 'waiting' | 'completed', times completed) — what a diagram
+    highlights, and proof that a join fired once."""
+    workflow, _ = stored.loads(state, compiled, _engine(compiled, _NO_FUNCTIONS, DEFAULT_TIME_LIMIT_S))
+    result: dict[str, tuple[str, int]] = {}
+    for task in all_tasks(workflow):
+        bpmn_id = getattr(task.task_spec, "bpmn_id", None)
+        if not bpmn_id:
+            continue
+        if task.state == TaskState.COMPLETED:
+            label = "completed"
+        elif task.state in (TaskState.READY, TaskState.STARTED):
+            label = "active"
+        elif task.state == TaskState.WAITING:
+            label = "waiting"
+        else:
+            continue
+        previous, count = result.get(bpmn_id, (label, 0))
+        best = label if _ELEMENT_RANK[label] > _ELEMENT_RANK[previous] else previous
+        result[bpmn_id] = (best, count + (label == "completed"))
+    return result
+
+
 def task_data(compiled: CompiledBundle, state: bytes, task_id: str) -> dict[str, Any]:
     """The data a task sees (for a READY task: what its form is pre-filled from)."""
     workflow, _ = stored.loads(state, compiled, _engine(compiled, _NO_FUNCTIONS, DEFAULT_TIME_LIMIT_S))
@@ -376,6 +402,9 @@ def _failure(compiled: CompiledBundle, exc: Exception, run: _Run) -> stored.Fail
     if element is None and run.current is not None:
         element = run.current.task_spec.bpmn_id
     text = re.sub(r"^(\w+):(?=\S)", r"\1: ", str(exc).strip().rstrip(".").strip())  # Spiff writes "Type:msg"
+    cause = exc.__cause__ or exc.__context__
+    if isinstance(exc, WorkflowTaskException) and cause is not None and str(cause) not in text:
+        text += f" ({type(cause).__name__}: {cause})"  # Spiff's "Error evaluating expression" hides why
     if isinstance(exc, WorkflowTaskException) and exc.line_number:
         text += f" (line {exc.line_number}" + (f": {exc.error_line}" if exc.error_line else "") + ")"
     if isinstance(exc, (TypeError, ValueError)) and "JSON" in text and not isinstance(exc, jsonsafe.NotJsonSafe):

@@ -13,12 +13,18 @@ and reads naive date-times as Asia/Shanghai.  Cycles (``"R3/PT4H"``) keep Spiff'
 same date-time reading.  All comparisons use the injected clock and ``<=``, so "fire what is due at
 ``now``" includes a timer due exactly at ``now``.
 
+Timer expressions are Python expressions (``"P3D"`` with quotes, ``commit_period``, ``working_days(20)``),
+but designers following ISO 8601 write ``P3D`` or ``R3/PT4H`` bare, as the bundle format allows.  A bare
+ISO 8601 duration, repeating interval or date-time is therefore read as that literal (see
+:func:`expression_for`) rather than as an undefined variable.
+
 The classes replace Spiff's timer definitions in the compiled spec (see :func:`adopt`); they keep
 Spiff's serialization names so stored instances stay readable by plain SpiffWorkflow.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -102,6 +108,27 @@ def parse_cycle(value: Any, now: datetime) -> tuple[int, datetime, timedelta]:
     return cycles, start, parse_duration(rest, start)
 
 
+_BARE_ISO = re.compile(r"^(?:P[0-9YMWDTHS.,]+|R\d*/\S+|\d{4}-\d{2}-\d{2}(?:T[0-9:.,]+(?:Z|[+-][0-9:]+)?)?)$")
+_SOME_INSTANT = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def expression_for(text: str | None) -> str | None:
+    """The expression to evaluate for a timer's text: bare ISO 8601 values become string literals."""
+    if text is None:
+        return None
+    bare = text.strip()
+    if not _BARE_ISO.match(bare):
+        return text
+    try:
+        if bare.startswith("R"):
+            parse_cycle(bare, _SOME_INSTANT)
+        else:
+            due_at(bare, _SOME_INSTANT)
+    except TimerValueError:
+        return text
+    return repr(bare)
+
+
 def _failure(my_task: Any, exc: Exception) -> WorkflowTaskException:
     return WorkflowTaskException(f"timer {my_task.task_spec.bpmn_id}: {exc}", task=my_task, exception=exc)
 
@@ -177,7 +204,7 @@ def adopt(definition: Any) -> Any:
     ours = _REPLACEMENTS.get(type(definition))
     if ours is None:
         return definition
-    return ours(definition.name, definition.expression, description=definition.description)
+    return ours(definition.name, expression_for(definition.expression), description=definition.description)
 
 
 def pending_due(task: Any) -> datetime | None:

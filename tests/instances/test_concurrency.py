@@ -55,3 +55,6 @@ def test_parallel_tasks_of_50_instances_completed_from_8_threads_at_once(
         assert actions.count("instance.completed") == 1
         assert actions.count("task.completed") == 3
         assert {t["state"] for t in view["tasks"]} == {"completed"}
+        diagram = client.get(f"/api/instances/{instance_id}/diagram", headers=cast.admin.headers).json()
+        assert diagram["completed_counts"]["join"] == 1, "the join fired more than once"
+        assert diagram["completed_counts"]["tally"] == 1

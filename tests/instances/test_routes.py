@@ -25,6 +25,11 @@ def test_a_window_clerk_receives_and_two_departments_review_in_parallel(client: 
     market = task_named(client, cast.market_hz, "market_review", instance["id"])
     fire = task_named(client, cast.fire_hz, "fire_review", instance["id"])
     assert inbox(client, cast.market_sh) == []
+    diagram = client.get(f"/api/instances/{instance['id']}/diagram", headers=cast.window_hz.headers).json()
+    assert diagram["file"] == "mini.bpmn" and "<bpmn:process" in diagram["xml"]
+    assert diagram["elements"]["accept"] == "completed"
+    assert diagram["elements"]["market_review"] == "active" and diagram["elements"]["fire_review"] == "active"
+    assert "end" not in diagram["elements"]
 
     assert complete(client, cast.market_hz, market["id"], {"market": {"approved": True}}).status_code == 200
     last = complete(client, cast.fire_hz, fire["id"], {"fire": {"approved": False, "opinion": "疏散通道不足"}})
