@@ -16,9 +16,11 @@ app = typer.Typer(
 users_app = typer.Typer(help="用户管理 / users", no_args_is_help=True)
 apikeys_app = typer.Typer(help="外部系统 API key / API keys for external systems", no_args_is_help=True)
 audit_app = typer.Typer(help="审计日志 / audit log", no_args_is_help=True)
+holidays_app = typer.Typer(help="节假日 / holiday table (overrides chinese-calendar)", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(apikeys_app, name="apikeys")
 app.add_typer(audit_app, name="audit")
+app.add_typer(holidays_app, name="holidays")
 
 
 def _fail(message: str, errors: list | None = None) -> None:
@@ -145,6 +147,25 @@ def audit_verify() -> None:
             typer.secho(f"entry {b.entry_id}: {b.reason}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1)
     typer.echo("audit chain intact")
+
+
+@holidays_app.command("import")
+def holidays_import(file: Path, as_user: Annotated[str, typer.Option("--as")] = "cli") -> None:
+    """Load an official holiday notice (CSV date,type,name or JSON); open deadlines are recomputed."""
+    from engine import clock
+    from engine.auth.schemas import Principal
+    from engine.db import transaction
+    from engine.errors import DomainError
+    from engine.instances import service as instances
+
+    try:
+        with transaction() as session:
+            years, rows, recomputed = instances.import_holidays(
+                session, Principal(as_user, "admin"), file.read_text(encoding="utf-8-sig"), now=clock.now(session)
+            )
+    except DomainError as exc:
+        _fail(exc.detail, exc.errors)
+    typer.echo(f"imported {rows} days for {', '.join(map(str, years))}; {recomputed} open deadlines recomputed")
 
 
 @app.command()

@@ -5,8 +5,10 @@ of a deployment agrees on the time (tests and demos move it with ``POST /api/adm
 """
 
 from datetime import UTC, datetime
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
+from pydantic import PlainSerializer
 from sqlmodel import Field, Session, SQLModel
 
 from engine.config import get_settings
@@ -55,3 +57,12 @@ def set_manual(session: Session, when: datetime) -> datetime:
         session.add(row)
     session.flush()
     return target
+
+
+def to_cst(value: datetime) -> str:
+    """How the API shows an instant: China Standard Time, ISO 8601 with +08:00."""
+    return as_utc(value).astimezone(CST).isoformat()
+
+
+# Response fields: whatever zone a value carries inside, clients always see +08:00.
+Instant = Annotated[datetime, PlainSerializer(to_cst, return_type=str)]

@@ -4,6 +4,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from engine import clock, worker
+from engine.clock import Instant
 from engine.auth.deps import Admin
 from engine.config import get_settings
 from engine.db import SessionDep
@@ -20,7 +21,7 @@ class ClockMove(BaseModel):
 
 
 class ClockView(BaseModel):
-    now: datetime
+    now: Instant
     fired: list[dict]
 
 

@@ -24,7 +24,8 @@ def _principal(
     if api_key:
         return service.principal_for_api_key(session, api_key)
     if token:
-        return service.principal_for_token(session, token, now=clock.now(session))
+        # token lifetimes are security, not business time: always the system clock
+        return service.principal_for_token(session, token, now=clock.system_now())
     return None
 
 

@@ -18,8 +18,8 @@ router = APIRouter(prefix="/api", tags=["auth"])
 def login(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep) -> TokenView:
     """OAuth2 password flow: exchange username and password for a bearer token."""
     ttl = timedelta(minutes=get_settings().token_ttl_minutes)
-    token, expires_at = service.issue_token(session, form.username, form.password, now=clock.now(session), ttl=ttl)
-    return TokenView(access_token=token, expires_at=expires_at.isoformat())
+    token, expires_at = service.issue_token(session, form.username, form.password, now=clock.system_now(), ttl=ttl)
+    return TokenView(access_token=token, expires_at=clock.to_cst(expires_at))
 
 
 @router.post("/auth/logout", status_code=204)

@@ -1,7 +1,8 @@
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
+
+from engine.clock import Instant
 
 
 class DeployResult(BaseModel):
@@ -15,7 +16,7 @@ class VersionView(BaseModel):
     version: int
     content_hash: str
     deployed_by: str
-    deployed_at: datetime
+    deployed_at: Instant
     active: bool
     files: list[str] = []
     instance_count: int = 0

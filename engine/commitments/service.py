@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from engine.clock import to_cst
 from engine.commitments.models import Commitment, CommitmentItem
 from engine.errors import Conflict, invalid
 from engine.timers.models import Timer
@@ -181,8 +182,8 @@ def view(commitment: Commitment, items: list[CommitmentItem], calendar: WorkCale
         "state": commitment.state,
         "text": commitment.text,
         "signed_by": commitment.signed_by,
-        "signed_at": commitment.signed_at,
-        "deadline": commitment.deadline_at,
+        "signed_at": to_cst(commitment.signed_at),
+        "deadline": to_cst(commitment.deadline_at),
         "provisional": commitment.provisional,
         "days_left": days_left(commitment, calendar, now) if commitment.state == "open" else None,
         "materials": [

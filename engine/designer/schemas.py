@@ -1,19 +1,20 @@
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
+
+from engine.clock import Instant
 
 
 class DraftSummary(BaseModel):
     author: str
     base_version: int | None
     revision: int
-    updated_at: datetime
+    updated_at: Instant
 
 
 class DraftView(DraftSummary):
     bundle_id: str
-    created_at: datetime
+    created_at: Instant
     files: dict[str, str]
 
 
@@ -72,7 +73,7 @@ class VersionRow(BaseModel):
     version: int
     content_hash: str
     deployed_by: str
-    deployed_at: datetime
+    deployed_at: Instant
     active: bool
     files: list[str]
     instances: InstanceCounts

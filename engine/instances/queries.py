@@ -8,17 +8,18 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from engine import runtime
 from engine.audit import service as audit
 from engine.auth.schemas import Principal
+from engine.bundles import service as bundles
+from engine.bundles.validation import element_file
+from engine.clock import to_cst
 from engine.commitments import service as commitments
 from engine.commitments.models import Commitment
 from engine.errors import Forbidden, NotFound, invalid
 from engine.holidays import service as holidays
 from engine.instances import deadlines
 from engine.instances.models import ProcessInstance
-from engine import runtime
-from engine.bundles import service as bundles
-from engine.bundles.validation import element_file
 from engine.instances.schemas import DiagramView, InstanceView, TimelineEntry
 from engine.ratings.models import Rating
 from engine.regions import divisions
@@ -145,7 +146,7 @@ def view(session: Session, instance: ProcessInstance, *, now: datetime) -> Insta
         data=instance.data,
         tasks=[task_view(t, now, left if t.state == "ready" else None) for t in task_rows],
         commitments=commitment_list,
-        rating={"score": rating.score, "comment": rating.comment, "at": rating.created_at} if rating else None,
+        rating={"score": rating.score, "comment": rating.comment, "at": to_cst(rating.created_at)} if rating else None,
         timeline=timeline,
         waiting_for=waiting,
     )

@@ -1,8 +1,8 @@
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from engine.clock import Instant
 from engine.tasks.schemas import TaskView
 
 RegionCode = Field(pattern=r"^\d{6}$", description="Administrative division code (GB/T 2260), e.g. 330100")
@@ -50,7 +50,7 @@ class CancelBody(BaseModel):
 
 
 class TimelineEntry(BaseModel):
-    at: datetime
+    at: Instant
     actor: str
     action: str
     task: str | None = None
@@ -70,12 +70,12 @@ class InstanceSummary(BaseModel):
     business_key: str | None
     applicant: str | None
     subject: str
-    deadline: datetime
+    deadline: Instant
     deadline_provisional: bool
     sla: str
     sla_paused: bool = False
-    created_at: datetime
-    completed_at: datetime | None
+    created_at: Instant
+    completed_at: Instant | None
     error: str | None = None
     error_element: str | None = None
 

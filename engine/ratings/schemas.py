@@ -1,6 +1,7 @@
-from datetime import datetime
 
 from pydantic import BaseModel
+
+from engine.clock import Instant
 
 
 class RatingView(BaseModel):
@@ -12,7 +13,7 @@ class RatingView(BaseModel):
     lane: str | None
     department: str | None
     rated_by: str
-    created_at: datetime
+    created_at: Instant
     rectification_task_id: int | None
 
 

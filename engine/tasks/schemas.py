@@ -1,7 +1,8 @@
-from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
+
+from engine.clock import Instant
 
 T = TypeVar("T")
 
@@ -26,10 +27,10 @@ class TaskView(BaseModel):
     subject: str
     state: str
     assignee: str | None
-    due_at: datetime
+    due_at: Instant
     sla: str
-    created_at: datetime
-    completed_at: datetime | None
+    created_at: Instant
+    completed_at: Instant | None
     completed_by: str | None
     commitment_days_left: int | None = None
 

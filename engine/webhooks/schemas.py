@@ -1,7 +1,7 @@
-from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from engine.clock import Instant
 from engine.webhooks.models import WebhookDelivery, WebhookSubscription
 
 
@@ -25,7 +25,7 @@ class SubscriptionView(BaseModel):
     active: bool
     secret: str = Field(description="Masked: only the last four characters are shown")
     created_by: str
-    created_at: datetime
+    created_at: Instant
 
     @classmethod
     def of(cls, sub: WebhookSubscription) -> "SubscriptionView":
@@ -46,11 +46,11 @@ class DeliveryView(BaseModel):
     event: str
     status: str
     attempts: int
-    next_attempt_at: datetime
+    next_attempt_at: Instant
     last_status_code: int | None
     last_error: str | None
-    created_at: datetime
-    delivered_at: datetime | None
+    created_at: Instant
+    delivered_at: Instant | None
 
     @classmethod
     def of(cls, delivery: WebhookDelivery) -> "DeliveryView":
