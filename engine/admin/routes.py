@@ -4,8 +4,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from engine import clock, worker
-from engine.clock import Instant
 from engine.auth.deps import Admin
+from engine.clock import Instant
 from engine.config import get_settings
 from engine.db import SessionDep
 from engine.errors import NotFound
