@@ -50,7 +50,7 @@ def test_a_deadline_in_an_unknown_year_is_provisional_until_the_notice_is_import
     assert after["tasks"][0]["due_at"] == after["deadline"]
     listed = client.get("/api/holidays", params={"year": 2027}, headers=cast.admin.headers).json()
     assert listed["known_years"] == [2027]
-    assert [h["day"] for h in listed["holidays"]][0] == str(date(2027, 1, 1))
+    assert listed["holidays"][0]["day"] == str(date(2027, 1, 1))
 
 
 def test_a_holiday_file_with_bad_dates_is_refused_whole(client: httpx.Client, cast: Cast) -> None:
