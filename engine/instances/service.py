@@ -169,7 +169,6 @@ def start_from_event(
     arte = bundles.active_artefacts(session, bundle_id)
     calendar = calendar_for(session)
     data = {
-        **payload,
         "missing_materials": [],
         "commitment_deadline": None,
         "receiving_region": region,
@@ -188,12 +187,14 @@ def start_from_event(
         now=now,
         detail={"event": event_type},
     )
+    instance.subject = _subject(payload)
     step = runtime.start(
         arte.compiled,
         data,
         now=now,
         functions=script_functions(calendar, now),
         message=event_type,
+        payload=payload,
         time_limit_s=_time_limit(),
     )
     _apply(session, instance, arte, step, now=now, calendar=calendar)

@@ -96,15 +96,20 @@ def start(
     now: datetime,
     functions: Functions = _NO_FUNCTIONS,
     message: str | None = None,
+    payload: dict[str, Any] | None = None,
     time_limit_s: float = DEFAULT_TIME_LIMIT_S,
 ) -> Step:
     """Start an instance with ``data`` as its initial data, and run it until it waits.
 
-    With ``message``, start through that message start event of the main process (免申即享): ``data``
-    is delivered as the message payload (into its ``messageVariable``, else at top level), and other
-    start events of the process are not taken.
+    With ``message``, start through that message start event of the main process (免申即享): ``payload``
+    is delivered as the message payload (into its ``messageVariable``, else at top level) on top of
+    ``data``, and other start events of the process are not taken. Without a ``payload``, ``data`` is
+    the payload and the instance starts empty.
     """
+    if message is not None and payload is None:
+        data, payload = {}, data
     data = _caller_data(data, "data")
+    payload = _caller_data(payload, "payload") if payload is not None else {}
     definition = compiled.message_catches.get(message) if message is not None else None
     if message is not None and (message not in compiled.message_starts or definition is None):
         raise NothingWaiting(message, f"the main process {compiled.process_id} has no message start event for it")
@@ -124,14 +129,14 @@ def start(
 
         assert definition is not None
         try:
-            correlations = messages.correlations_of(definition, engine, data)
+            correlations = messages.correlations_of(definition, engine, payload)
         except Exception as exc:
             raise InvalidData(f"payload of message {message!r} cannot be correlated: {exc}") from exc
-        workflow = BpmnWorkflow(compiled.spec, compiled.subprocess_specs, script_engine=engine)
+        workflow = fresh()
 
         def through_message(wf: BpmnWorkflow, run: _Run) -> None:
             _open_start_events(wf)
-            wf.send_event(BpmnEvent(definition, payload=_copy(data), correlations=correlations))
+            wf.send_event(BpmnEvent(definition, payload=_copy(payload), correlations=correlations))
             _advance(wf, run)
 
         return _execute(compiled, workflow, None, through_message, untouched)

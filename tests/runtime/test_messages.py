@@ -67,6 +67,15 @@ def test_a_data_event_starts_the_automatic_path(compiled):
     assert step.snapshot.status == "completed"
 
 
+def test_an_event_start_keeps_the_engine_data_beside_the_payload(compiled):
+    """The region and material keys the engine adds stay at top level; only the payload is the message."""
+    bundle = compiled("newborn.bpmn", process="newborn")
+    engine_data = {"receiving_region": "330100", "missing_materials": []}
+    step = start(bundle, engine_data, now=NOW, message="newborn.registered", payload={"child_name": "小红"})
+    assert step.snapshot.data["receiving_region"] == "330100"
+    assert step.snapshot.data["granted"] == "小红 医保参保"
+
+
 def test_without_a_message_the_window_start_is_taken(compiled):
     bundle = compiled("newborn.bpmn", process="newborn")
     step = start(bundle, {"child_name": "小明"}, now=NOW)
