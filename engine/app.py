@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from engine import __version__
+from engine import __version__, runtime
 from engine.admin.routes import router as admin_router
 from engine.auth.routes import router as auth_router
 from engine.bundles.routes import router as bundles_router
@@ -49,6 +49,12 @@ def _domain(_: Request, exc: DomainError) -> JSONResponse:
 
 def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
     return _error(exc.status_code, str(exc.detail))
+
+
+def _invalid_data(_: Request, exc: runtime.InvalidData) -> JSONResponse:
+    return _error(
+        422, f"数据不是合法的 JSON 值 / data is not JSON-safe: {exc}", [{"loc": ["data"], "message": str(exc)}]
+    )
 
 
 def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
@@ -85,6 +91,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(DomainError, _domain)
     app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(runtime.InvalidData, _invalid_data)
     app.add_exception_handler(IntegrityError, _integrity)
     app.add_exception_handler(OperationalError, _operational)
     app.add_middleware(GZipMiddleware, minimum_size=1024)

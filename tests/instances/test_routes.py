@@ -143,3 +143,14 @@ def test_the_instance_list_is_paged_and_scoped(client: httpx.Client, cast: Cast)
     by_key = client.get("/api/instances", params={"business_key": "BK-3"}, headers=cast.admin.headers).json()
     assert [i["id"] for i in by_key["items"]] == [ids[3]]
     assert client.get("/api/instances", headers=cast.market_sh.headers).json()["items"] == []
+
+
+def test_values_json_cannot_carry_are_refused_at_the_door(client: httpx.Client, cast: Cast) -> None:
+    deploy_mini(client, cast)
+    body = '{"bundle_id": "mini-permit", "receiving_region": "330100", "data": {"company": {"name": "杭州味道", '
+    body += '"uscc": "91350100M000100Y43"}, "seats": NaN}}'
+    response = client.post(
+        "/api/instances", content=body, headers={**cast.window_hz.headers, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 422, response.text
+    assert client.get("/api/instances", headers=cast.admin.headers).json()["items"] == []
