@@ -118,7 +118,11 @@ RESTAURANT_TASKS = {
         }
     },
     "revoke": {
-        "revocation": {"decision_no": "西市监撤字〔2027〕5号", "reason": "逾期未补齐招牌效果图", "credit_recorded": True}
+        "revocation": {
+            "decision_no": "西市监撤字〔2027〕5号",
+            "reason": "逾期未补齐招牌效果图",
+            "credit_recorded": True,
+        }
     },
 }
 MARKET_REFUSES = {"market": {"approved": False, "opinion": "加工经营场所布局不符合《食品经营许可审查通则》要求"}}
@@ -287,9 +291,15 @@ UTILITY_TASKS = {
         "withdrawal": {"notice_no": "西联装撤〔2027〕1号", "reason": "逾期未补齐用电设备清单", "credit_recorded": True}
     },
     "consolidate": {
-        "reply": {"reply_no": "西联装答〔2027〕18号", "summary": "供电、供水、通信接入方案如下……", "replied_on": "2027-01-11"}
+        "reply": {
+            "reply_no": "西联装答〔2027〕18号",
+            "summary": "供电、供水、通信接入方案如下……",
+            "replied_on": "2027-01-11",
+        }
     },
-    "road_dig": {"road_permit": {"approved": True, "permit_no": "西城管掘〔2027〕9号", "work_window": "22:00–次日6:00"}},
+    "road_dig": {
+        "road_permit": {"approved": True, "permit_no": "西城管掘〔2027〕9号", "work_window": "22:00–次日6:00"}
+    },
     "green_occupy": {"green_permit": {"approved": True, "permit_no": "西园绿占〔2027〕4号"}},
     "power_connect": _connected("power"),
     "water_connect": _connected("water"),
@@ -298,7 +308,11 @@ UTILITY_TASKS = {
 }
 
 # The construction company's message; project_code is the correlation key (工程建设项目代码).
-CONSTRUCTION_DONE = {"project_code": PROJECT_CODE, "completed_on": "2027-01-28", "services": ["power", "water", "telecom"]}
+CONSTRUCTION_DONE = {
+    "project_code": PROJECT_CODE,
+    "completed_on": "2027-01-28",
+    "services": ["power", "water", "telecom"],
+}
 
 # --- 企业职工退休一件事 employee-retirement ---------------------------------------------------------------------------
 
@@ -363,7 +377,7 @@ RETIREMENT_TASKS = {
     },
 }
 
-# --- 义务教育入学一件事 school-enrolment (免申即享: started by a data event) -------------------------------------------
+# --- 义务教育入学一件事 school-enrolment (免申即享: started by a data event) ----------------------------------------
 
 SCHOOL_EVENT = {
     "child": {"name": "张小明", "id_number": ID_PUPIL, "gender": "male", "birth_date": "2020-10-12"},

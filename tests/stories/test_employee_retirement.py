@@ -27,7 +27,11 @@ def test_a_worker_retiring_in_hangzhou_is_paid_his_pension_after_four_department
 
     view = town.work(town.clerk(BUNDLE, "housing_fund"), iid, "hf_freeze", T["hf_freeze"])
     assert "hf_withdraw" in ready(view), "the withdrawal follows the freeze in the same lane"
-    for lane, name in (("housing_fund", "hf_withdraw"), ("medical_insurance", "medical_retiree"), ("health", "fp_reward")):
+    for lane, name in (
+        ("housing_fund", "hf_withdraw"),
+        ("medical_insurance", "medical_retiree"),
+        ("health", "fp_reward"),
+    ):
         view = town.work(town.clerk(BUNDLE, lane), iid, name, T[name])
     assert ready(view) == ["pension_payment"]
     done = town.work(town.clerk(BUNDLE, "hrss"), iid, "pension_payment", T["pension_payment"])

@@ -97,5 +97,7 @@ def test_the_household_check_is_one_sub_process_shared_by_the_newborn_and_the_sc
         assert check["process"] == "verify_household" and check["lane"] == "police"
         files = _deployed_files(town, bundle_id)
         assert "common/verify_household.bpmn" in files
-    newborn, school = (_deployed_files(town, b)["common/verify_household.bpmn"] for b in ("newborn-birth", "school-enrolment"))
+    newborn, school = (
+        _deployed_files(town, b)["common/verify_household.bpmn"] for b in ("newborn-birth", "school-enrolment")
+    )
     assert newborn == school, "the same file, not a copy that drifts"

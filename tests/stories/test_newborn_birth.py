@@ -90,6 +90,12 @@ def test_a_baby_born_in_shanghai_to_a_hangzhou_family_is_received_there_and_regi
         seen = town.show(iid, viewer)
         assert (seen["receiving_region_name"], seen["handling_region_name"]) == ("上海市", "杭州市")
 
+    rated = town.client.post(
+        f"/api/instances/{iid}/rating", json={"score": 1, "comment": "医院窗口排队太久"}, headers=town.applicant.headers
+    )
+    assert rated.status_code == 201, rated.text
+    assert town.holders(iid, "rectification") == ["zcjg_sh"], "the 上海 hospital that received her rectifies"
+
 
 def test_when_the_household_service_stays_silent_for_a_working_day_the_police_check_by_hand(town: Town) -> None:
     town.open(BUNDLE)

@@ -30,7 +30,12 @@ EVENT_START_LOSES_ENGINE_FIELDS = pytest.mark.xfail(
 
 def _pushed(town: Town, key: str = "child-2027-0001") -> int:
     """The data platform reports a child reaching school age in 杭州; returns the one instance it started."""
-    event = {"type": "child.school_age_reached", "data": fresh(SCHOOL_EVENT), "region": HANGZHOU, "idempotency_key": key}
+    event = {
+        "type": "child.school_age_reached",
+        "data": fresh(SCHOOL_EVENT),
+        "region": HANGZHOU,
+        "idempotency_key": key,
+    }
     response = town.client.post("/api/events", json=event, headers=town.system)
     assert response.status_code == 202, response.text
     [iid] = response.json()["instances"]

@@ -92,3 +92,25 @@ def test_a_factory_accepted_without_its_load_list_and_site_plan_supplies_both_an
     moved = town.advance(advance_working_days=21)
     assert not [f for f in moved["fired"] if f["kind"] == "commitment"], "a kept promise cannot be breached"
     assert "plan_withdraw" not in states(town.show(iid))
+
+
+def test_a_factory_that_never_sends_its_load_list_has_the_connection_plans_withdrawn(town: Town) -> None:
+    town.open(BUNDLE)
+    view = _plans_out(town, missing_materials=["load_list"])
+    iid = view["id"]
+    town.work(town.clerk(BUNDLE, "power"), iid, "power_plan", T["power_plan"])
+
+    town.advance(advance_working_days=21)
+    view = town.show(iid)
+    assert view["commitments"][0]["state"] == "breached" and view["sla"] == "red"
+    assert ready(view) == ["plan_withdraw", "telecom_plan", "water_plan"]
+    assert town.holders(iid, "plan_withdraw") == ["xzspj_hz"], "the approval bureau that organised the survey"
+    supply = town.client.post(
+        f"/api/instances/{iid}/materials", json={"material_id": "load_list"}, headers=town.admin.headers
+    )
+    assert supply.status_code == 409, "too late: the commitment is breached"
+
+    done = town.work(town.clerk(BUNDLE, "approval"), iid, "plan_withdraw", T["plan_withdraw"])
+    assert done["status"] == "completed" and town.ends(iid) == ["end_withdrawn"]
+    assert states(done)["water_plan"] == states(done)["telecom_plan"] == {"cancelled"}
+    assert "consolidate" not in states(done) and done["data"]["withdrawal"]["credit_recorded"] is True

@@ -78,9 +78,7 @@ class Town:
     def holders(self, instance_id: int, name: str) -> list[str]:
         """Every enrolled clerk whose inbox holds the ready task ``name`` of the instance."""
         return sorted(
-            p.username
-            for p in self.clerks.values()
-            if any(t["name"] == name for t in self.inbox(p, instance_id))
+            p.username for p in self.clerks.values() if any(t["name"] == name for t in self.inbox(p, instance_id))
         )
 
     def work(self, person: Person, instance_id: int, name: str, data: dict[str, Any]) -> dict[str, Any]:
