@@ -205,6 +205,8 @@ def seed_demo() -> None:
             typer.echo(f"  {c['username']:<16} {c['password']:<20} {c['role']:<9} {post}")
     else:
         typer.echo("demo users exist already (passwords in var/demo-credentials.json)")
+    started = demo.seed_instances()
+    typer.echo(f"演示办件 / demo cases: {len(started)} started" if started else "demo cases exist already")
 
 
 @app.command()

@@ -108,7 +108,9 @@ class _Desk:
     def work(self, instance: ProcessInstance, *steps: tuple[str, dict[str, Any]]) -> ProcessInstance:
         """Complete ready tasks by BPMN id, each as the demo user whose inbox holds it."""
         for name, data in steps:
-            task = next(t for t in tasks.open_tasks(self.session, instance.id) if t.bpmn_id == name)
+            task = next((t for t in tasks.open_tasks(self.session, instance.id) if t.bpmn_id == name), None)
+            if task is None:
+                raise LookupError(f"demo case {instance.bundle_id} #{instance.id}: no ready task {name}")
             who = clerk_name(task.department, task.region) if task.department else APPLICANT
             instance = instances.complete_task(self.session, self.principal(who), task.id, data, now=self.now)
         return instance
@@ -241,7 +243,12 @@ RETIREMENT = {
         "employer_name": "杭州一件机械有限公司",
     },
     "retirement": {"type": "normal", "additions": ["only_child"]},
-    "housing_fund": {"has_account": True, "centre": "杭州住房公积金管理中心", "bank_card_no": "6217002020000012345"},
+    "housing_fund": {
+        "has_account": True,
+        "centre": "杭州住房公积金管理中心",
+        "bank_card_no": "6217002020000012345",
+        "bank": "ccb",
+    },
     "pension_payment_account": {"ss_card_activated": True, "bank": "ccb"},
     "signature": {"agreed": True, "signed_at": "2027-02-10T10:00:00+08:00"},
 }
@@ -303,10 +310,19 @@ def _newborn(born: datetime, child: str) -> tuple[dict, dict]:
                 "accepted": True,
             }
         },
-        "birth_cert": {"birth_certificate": {"certificate_no": "Q330123456", "issued_on": day.isoformat()}},
-        "vaccine_cert": {"vaccination": {"certificate_no": "330106202600123", "vaccines": ["hepb_1", "bcg"]}},
+        "birth_cert": {
+            "birth_certificate": {"certificate_no": "Q330123456", "issued_on": day.isoformat(), "e_licence": True}
+        },
+        "vaccine_cert": {
+            "vaccination": {"certificate_no": "330106202600123", "vaccines": ["hepb_1", "bcg"], "archived": True}
+        },
         "yrd_intake": {
-            "yrd_transfer": {"identity_verified": True, "commitment_signed": True, "originals_checked": True}
+            "yrd_transfer": {
+                "identity_verified": True,
+                "commitment_signed": True,
+                "originals_checked": True,
+                "transferred_on": day.isoformat(),
+            }
         },
         "register_birth": {
             "police": {
@@ -315,10 +331,20 @@ def _newborn(born: datetime, child: str) -> tuple[dict, dict]:
                 "registered_on": day.isoformat(),
             }
         },
-        "medical_enrol": {"medical": {"approved": True, "insured_no": "33010600012345"}},
-        "maternity_reimb": {"maternity_benefit": {"approved": True, "medical_amount": 3200.5, "allowance_amount": 21000}},
+        "medical_enrol": {
+            "medical": {"approved": True, "insured_no": "33010600012345", "coverage_from": day.isoformat()}
+        },
+        "maternity_reimb": {
+            "maternity_benefit": {"approved": True, "medical_amount": 3200.5, "allowance_amount": 21000}
+        },
         "ss_card": {"social_security": {"approved": True, "card_status": "in_production"}},
-        "unified_issue": {"issue": {"documents": ["hukou_book", "ss_card", "birth_cert"], "delivery": "mail"}},
+        "unified_issue": {
+            "issue": {
+                "documents": ["hukou_book", "ss_card", "birth_cert"],
+                "delivery": "mail",
+                "tracking_no": "EMS9876543210",
+            }
+        },
     }
     return application, steps
 
@@ -341,20 +367,34 @@ def _restaurants(desk: _Desk) -> None:
     # Waiting on the window: 一窗受理 not done yet.
     desk.apply(
         "open-restaurant",
-        _restaurant("杭州一件小馆餐饮有限公司", "91330106MA2H3K5L7", ("王一", "33010619850312001"), seats=40, signboard="一件小馆"),
+        _restaurant(
+            "杭州一件小馆餐饮有限公司",
+            "91330106MA2H3K5L7",
+            ("王一", "33010619850312001"),
+            seats=40,
+            signboard="一件小馆",
+        ),
         business_key="DEMO-CY-001",
     )
     # 并联审批 under way: market and health done, fire and urban still reviewing.
     busy = desk.apply(
         "open-restaurant",
-        _restaurant("杭州湖畔面馆有限公司", "91330106MA2K7N4P2", ("孙九", "33010619870101009"), seats=36, signboard="湖畔面馆"),
+        _restaurant(
+            "杭州湖畔面馆有限公司", "91330106MA2K7N4P2", ("孙九", "33010619870101009"), seats=36, signboard="湖畔面馆"
+        ),
         business_key="DEMO-CY-002",
     )
     desk.work(busy, *[(n, RESTAURANT_STEPS[n]) for n in ("accept", "market_review", "health_review")])
     # 容缺受理: the signboard design is promised within 2 working days; every review is open.
     promised = desk.apply(
         "open-restaurant",
-        _restaurant("杭州西溪茶餐厅有限公司", "91330106MA2L9Q1R3", ("周十", "33010619890202001"), seats=50, signboard="西溪茶餐厅"),
+        _restaurant(
+            "杭州西溪茶餐厅有限公司",
+            "91330106MA2L9Q1R3",
+            ("周十", "33010619890202001"),
+            seats=50,
+            signboard="西溪茶餐厅",
+        ),
         business_key="DEMO-CY-003",
         missing_materials=["signboard_design"],
         commitment=CommitmentSign(signed_by="周十"),
@@ -363,7 +403,7 @@ def _restaurants(desk: _Desk) -> None:
     # Done and rated 5: a small noodle shop (no fire check, no signboard).
     done = desk.apply(
         "open-restaurant",
-        _restaurant("杭州拱墅小面馆", "92330105MA2M3T8U4", ("吴一", "33010519920303002"), seats=12, signboard=None),
+        _restaurant("杭州拱墅小面馆", "91330105MA2M3T8U4", ("吴一", "33010519920303002"), seats=12, signboard=None),
         business_key="DEMO-CY-004",
     )
     desk.work(done, *[(n, RESTAURANT_STEPS[n]) for n in ("accept", "market_review", "health_review", "unified_issue")])
@@ -380,7 +420,7 @@ def _retirement(desk: _Desk) -> None:
         retiring,
         ("window_intake", {"intake": {"identity_verified": True, "signature_verified": True, "form_checked": True}}),
         ("pension_normal", {"pension": {"approved": True, "retirement_date": "2027-03-01", "monthly_amount": 4860.35}}),
-        ("medical_retiree", {"medical": {"approved": True, "years_sufficient": True}}),
+        ("medical_retiree", {"medical": {"approved": True, "years_sufficient": True, "effective_from": "2027-03-01"}}),
     )  # housing fund and family-planning reward still open
 
 
@@ -388,8 +428,12 @@ def _newborns(desk: _Desk) -> None:
     born = (desk.now.astimezone(clock.CST) - timedelta(days=3)).replace(microsecond=0)
     # 跨域办: born in 上海, household registered in 杭州; the 杭州 police now register her.
     application, steps = _newborn(born, "王小一")
-    across = desk.apply("newborn-birth", application, region=SHANGHAI, handling_region=HANGZHOU, business_key="DEMO-CS-001")
-    across = desk.work(across, *[(n, steps[n]) for n in ("hospital_intake", "birth_cert", "vaccine_cert", "yrd_intake")])
+    across = desk.apply(
+        "newborn-birth", application, region=SHANGHAI, handling_region=HANGZHOU, business_key="DEMO-CS-001"
+    )
+    across = desk.work(
+        across, *[(n, steps[n]) for n in ("hospital_intake", "birth_cert", "vaccine_cert", "yrd_intake")]
+    )
     desk.send(across, "household.verified", HOUSEHOLD_OK)
     # Local, done, and rated 2: the hospital window has a rectification (整改) task.
     application, steps = _newborn(born - timedelta(days=20), "王小二")

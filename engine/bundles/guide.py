@@ -3,8 +3,11 @@ four-reduction figures (四减: steps, materials, trips, days) against its items
 
 from typing import Any
 
+from lxml import etree
+
 from engine.bundles.compiled import VersionArtefacts
-from engine.bundles.validation import lane_key
+from engine.bundles.validation import element_file, lane_key
+from engine.bundles.wrap import BPMN_NS
 
 MODE_NAMES = {
     "integrated": "集成办",
@@ -34,16 +37,46 @@ def _steps(arte: VersionArtefacts) -> list[dict[str, Any]]:
     return steps
 
 
-def _reduction(manifest: dict[str, Any], steps: list[dict[str, Any]]) -> dict[str, dict[str, int | None]]:
+HUMAN = {"userTask", "manualTask", "task", "callActivity"}
+
+
+def stages(content: bytes, process_id: str) -> int:
+    """Human steps (环节) an application passes through at most: the longest chain of user tasks along
+    sequence flows, where parallel branches are one stage and consequence paths leaving boundary events
+    (撤销, 超时) are not the normal course of a case."""
+    root = etree.fromstring(content, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+    process = root.find(f"{{{BPMN_NS}}}process[@id='{process_id}']")
+    if process is None:
+        return 0
+    kinds = {el.get("id"): etree.QName(el).localname for el in process.iter() if el.get("id")}
+    following: dict[str, list[str]] = {}
+    for flow in process.iter(f"{{{BPMN_NS}}}sequenceFlow"):
+        source, target = flow.get("sourceRef"), flow.get("targetRef")
+        if kinds.get(source) != "boundaryEvent":
+            following.setdefault(source, []).append(target)
+    memo: dict[str, int] = {}
+
+    def longest(node: str, path: frozenset[str]) -> int:
+        if node in memo:
+            return memo[node]
+        rest = max((longest(n, path | {node}) for n in following.get(node, []) if n not in path), default=0)
+        memo[node] = rest + (kinds.get(node) in HUMAN)
+        return memo[node]
+
+    starts = [i for i, k in kinds.items() if k == "startEvent"]
+    return max((longest(s, frozenset()) for s in starts), default=0)
+
+
+def _reduction(manifest: dict[str, Any], arte: VersionArtefacts) -> dict[str, dict[str, int | None]]:
     items = [i.get("separate", {}) for i in manifest.get("items", [])]
 
     def before(key: str) -> int | None:
         values = [i[key] for i in items if key in i]
         return sum(values) if values else None
 
-    department_steps = len({(s["lane"], s["name"]) for s in steps if s["lane"]})
+    main = element_file(arte.files, arte.compiled.process_id)
     after = {
-        "steps": department_steps,
+        "steps": stages(arte.files[main], arte.compiled.process_id),
         "materials": len([m for m in manifest["materials"] if m["required"]]),
         "trips": manifest.get("trips"),
         "working_days": manifest["time_limit_working_days"],
@@ -83,5 +116,5 @@ def guide(arte: VersionArtefacts) -> dict[str, Any]:
         "tolerable_materials": [m for m in manifest["materials"] if m["tolerable"]],
         "steps": steps,
         "events": manifest.get("events", []),
-        "reduction": _reduction(manifest, steps),
+        "reduction": _reduction(manifest, arte),
     }

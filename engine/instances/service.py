@@ -539,6 +539,9 @@ def _apply(
         timers.sync_bpmn(session, instance.id, snap.timers, now=now)
     else:
         timers.cancel_all(session, instance.id)
+    for _, bpmn_id, element in snap.completed:
+        if element == "endEvent":
+            _record(session, instance, "engine", "end.reached", now, {"element": bpmn_id})
     for event in snap.thrown:
         _record(session, instance, "engine", "event.thrown", now, {"name": event.name, "kind": event.kind})
     if snap.status != previous_status and snap.status != "cancelled":

@@ -9,11 +9,6 @@ from engine.forms import field_paths, merge_application
 from tests.stories.town import Town
 
 BUNDLES = ["open-restaurant", "newborn-birth", "utility-connection", "employee-retirement", "school-enrolment"]
-STEPS_NOT_REDUCED = pytest.mark.xfail(
-    reason="engine: the guide counts every user task of the model (exception paths, alternatives, manual fallbacks) "
-    "as 'steps after', so the 四减 step figure does not go down",
-    strict=True,
-)
 
 
 def _deployed_files(town: Town, bundle_id: str) -> dict[str, bytes]:
@@ -73,16 +68,7 @@ def test_the_guide_names_the_departments_and_the_materials_that_may_come_later(t
         assert reduction[key]["before"] > reduction[key]["after"], f"{key}: {reduction[key]}"
 
 
-@pytest.mark.parametrize(
-    "bundle_id",
-    [
-        "open-restaurant",
-        "newborn-birth",
-        pytest.param("utility-connection", marks=STEPS_NOT_REDUCED),
-        pytest.param("employee-retirement", marks=STEPS_NOT_REDUCED),
-        pytest.param("school-enrolment", marks=STEPS_NOT_REDUCED),
-    ],
-)
+@pytest.mark.parametrize("bundle_id", BUNDLES)
 def test_the_guide_shows_fewer_steps_than_the_items_separately(town: Town, bundle_id: str) -> None:
     town.open(bundle_id)
     steps = town.client.get(f"/api/bundles/{bundle_id}/guide").json()["reduction"]["steps"]

@@ -70,7 +70,7 @@ def test_a_baby_born_in_shanghai_to_a_hangzhou_family_is_received_there_and_regi
     assert town.send(iid, "household.verified", HOUSEHOLD_OK).status_code == 200
     assert town.holders(iid, "register_birth") == ["gaj_hz"], "the 杭州 police register, not the 上海 ones"
     assert [t["name"] for t in town.inbox(town.department("gaj", SHANGHAI))] == []
-    # The 上海 hospital cannot act on the 杭州 task.
+    # Nor can the 上海 police act on the 杭州 registration.
     task = town.task(town.department("gaj", HANGZHOU), iid, "register_birth")
     refused = town.client.post(
         f"/api/tasks/{task['id']}/complete",
@@ -79,7 +79,7 @@ def test_a_baby_born_in_shanghai_to_a_hangzhou_family_is_received_there_and_regi
     )
     assert refused.status_code == 403
 
-    view = town.work(town.department("gaj", HANGZHOU), iid, "register_birth", T["register_birth"])
+    town.work(town.department("gaj", HANGZHOU), iid, "register_birth", T["register_birth"])
     assert town.holders(iid, "ss_card") == ["rsj_hz"] and town.holders(iid, "medical_enrol") == ["ybj_hz"]
     done = _benefits_and_issue(town, iid)
     assert done["status"] == "completed"

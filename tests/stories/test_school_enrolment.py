@@ -1,8 +1,6 @@
 """义务教育入学一件事 (免申即享 · 秒批): the data platform pushes a school-age child, two data services answer,
 a decision table pre-approves, and only the school confirms — or a clerk of the education bureau reviews."""
 
-import pytest
-
 from tests.people import HANGZHOU, SHANGHAI
 from tests.stories.applications import (
     ID_PUPIL,
@@ -17,15 +15,6 @@ from tests.stories.town import Town, actions, ready, states, thrown
 
 BUNDLE = "school-enrolment"
 T = SCHOOL_TASKS
-
-# POST /api/events starts the instance through its message start event with the engine's own fields
-# (receiving_region, handling_region, missing_materials, applicant) inside the message variable
-# ``enrolment_event`` instead of at top level, so the shared household check fails on ``receiving_region``.
-EVENT_START_LOSES_ENGINE_FIELDS = pytest.mark.xfail(
-    reason="engine: a message start event puts receiving_region/handling_region/missing_materials/applicant "
-    "into the messageVariable, not at top level; the instance fails at vh_request",
-    strict=True,
-)
 
 
 def _pushed(town: Town, key: str = "child-2027-0001") -> int:
@@ -42,17 +31,16 @@ def _pushed(town: Town, key: str = "child-2027-0001") -> int:
     return iid
 
 
-@EVENT_START_LOSES_ENGINE_FIELDS
 def test_a_child_pushed_by_the_data_platform_starts_with_the_regions_at_top_level_as_any_application(
     town: Town,
 ) -> None:
     town.open(BUNDLE)
     view = town.show(_pushed(town))
     assert view["status"] == "running", view["error"]
-    assert view["data"]["handling_region"] == HANGZHOU
+    assert view["data"]["handling_region"] == HANGZHOU and view["data"]["missing_materials"] == []
+    assert view["subject"] == "张小明", "the portal names the child although nobody applied"
 
 
-@EVENT_START_LOSES_ENGINE_FIELDS
 def test_a_child_living_in_her_district_is_enrolled_without_an_application_and_only_the_school_acts(
     town: Town,
 ) -> None:
@@ -85,7 +73,6 @@ def test_a_child_living_in_her_district_is_enrolled_without_an_application_and_o
     assert repeat.json()["instances"] == [iid], "the same push never enrols twice"
 
 
-@EVENT_START_LOSES_ENGINE_FIELDS
 def test_a_child_whose_parents_own_no_home_in_the_district_goes_to_a_clerk_of_the_education_bureau(
     town: Town,
 ) -> None:
@@ -112,7 +99,6 @@ def test_a_child_whose_parents_own_no_home_in_the_district_goes_to_a_clerk_of_th
     assert set(states(done)) == {"manual_review", "admission"}
 
 
-@EVENT_START_LOSES_ENGINE_FIELDS
 def test_a_child_with_neither_home_nor_household_in_the_district_is_refused_and_the_parents_told(
     town: Town,
 ) -> None:

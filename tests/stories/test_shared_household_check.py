@@ -3,13 +3,11 @@ a mismatch lands in the same police inbox of the handling region, and the answer
 
 from tests.people import HANGZHOU
 from tests.stories.applications import NEWBORN, NEWBORN_TASKS, SCHOOL_EVENT, SCHOOL_TASKS, fresh, school_property
-from tests.stories.test_school_enrolment import EVENT_START_LOSES_ENGINE_FIELDS
 from tests.stories.town import Town, ready
 
 MISMATCH = {"matched": False}
 
 
-@EVENT_START_LOSES_ENGINE_FIELDS
 def test_a_hangzhou_police_clerk_checks_a_newborn_and_a_school_child_by_hand_from_one_inbox(town: Town) -> None:
     town.open("newborn-birth")
     town.open("school-enrolment")

@@ -10,7 +10,7 @@ import httpx
 from sqlalchemy.engine import Engine
 
 from engine.config import ROOT
-from tests.people import HANGZHOU, PASSWORD, SHANGHAI, Person, api_client_key, enrol
+from tests.people import HANGZHOU, SHANGHAI, Person, api_client_key, enrol
 from tests.uploads import deploy_folder
 
 CITY = {HANGZHOU: "hz", SHANGHAI: "sh"}
@@ -103,16 +103,9 @@ class Town:
         )
 
     def advance(self, **move: Any) -> dict[str, Any]:
-        """The admin moves the manual clock (``advance_working_days=21``); returns what fired.
-
-        Tokens expire by the service clock too (12 hours), so everybody logs in again afterwards, as they
-        would on the morning of that later day."""
+        """The admin moves the manual clock (``advance_working_days=21``); returns what fired."""
         response = self.client.post("/api/admin/clock", json=move, headers=self.admin.headers)
         assert response.status_code == 200, response.text
-        for person in (self.admin, self.designer, self.applicant, *self.clerks.values()):
-            login = self.client.post("/api/auth/token", data={"username": person.username, "password": PASSWORD})
-            assert login.status_code == 200, login.text
-            person.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
         return response.json()
 
 
