@@ -462,10 +462,30 @@ def cancel(session: Session, who: Principal, instance_id: int, reason: str, *, n
     return instance
 
 
-def _new_task(instance: ProcessInstance, arte: VersionArtefacts, human: runtime.HumanTask, now: datetime) -> Task:
+def _task_due(
+    spec: runtime.UserTaskSpec | None, instance: ProcessInstance, calendar: workdays.WorkCalendar, now: datetime
+) -> tuple[datetime, datetime]:
+    """A task's own limit (``dueWorkingDays`` property, e.g. a 2-working-day signboard review) or the
+    application's deadline; with the warning point by the same rule as the application's."""
+    days = spec.properties.get("dueWorkingDays", "") if spec else ""
+    if not days.isdigit():
+        return instance.deadline_at, instance.warn_at
+    n = int(days)
+    due = calendar.add_working_days(now, n).at
+    return min(due, instance.deadline_at), calendar.add_working_days(now, deadlines.warning_days(n)).at
+
+
+def _new_task(
+    instance: ProcessInstance,
+    arte: VersionArtefacts,
+    human: runtime.HumanTask,
+    calendar: workdays.WorkCalendar,
+    now: datetime,
+) -> Task:
     key = lane_key(arte.manifest, human.lane, human.lane_name)
     spec = arte.compiled.user_tasks.get(human.bpmn_id)
     commitment = bool(spec and spec.properties.get("commitment") == "true")
+    due_at, warn_at = _task_due(spec, instance, calendar, now)
     task = Task(
         instance_id=instance.id,
         bundle_id=instance.bundle_id,
@@ -476,8 +496,8 @@ def _new_task(instance: ProcessInstance, arte: VersionArtefacts, human: runtime.
         subject=instance.subject,
         form=human.form,
         ui_form=human.ui_form,
-        due_at=instance.deadline_at,
-        warn_at=instance.warn_at,
+        due_at=due_at,
+        warn_at=min(warn_at, due_at),
         created_at=now,
         region=instance.receiving_region,
         applicant=instance.applicant,
@@ -524,7 +544,7 @@ def _apply(
     for human in snap.ready_tasks:
         if human.id in known:
             continue
-        task = tasks.add(session, _new_task(instance, arte, human, now))
+        task = tasks.add(session, _new_task(instance, arte, human, calendar, now))
         created.append(task)
         _record(
             session,

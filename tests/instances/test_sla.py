@@ -56,3 +56,20 @@ def test_a_completed_application_keeps_the_light_it_finished_with(client: httpx.
     view = _view(client, cast, instance["id"])
     assert view["status"] == "completed" and view["sla"] == "green"
     assert client.get("/api/instances", params={"sla": "red"}, headers=cast.admin.headers).json()["items"] == []
+
+
+def test_a_department_task_with_its_own_limit_is_due_before_the_application(client: httpx.Client, cast: Cast) -> None:
+    """The fire review promises 2 working days (dueWorkingDays), inside the application's 5."""
+    deploy_mini(client, cast)
+    _clock(client, cast, now="2031-03-10T09:00:00+08:00")
+    instance = apply(client, cast.window_hz.headers).json()
+    accept = task_named(client, cast.window_hz, "accept", instance["id"])
+    _clock(client, cast, now="2031-03-11T09:00:00+08:00")
+    complete(client, cast.window_hz, accept["id"], {"window": {"accepted": True}})
+    fire = task_named(client, cast.fire_hz, "fire_review", instance["id"])
+    market = task_named(client, cast.market_hz, "market_review", instance["id"])
+    assert fire["due_at"] == "2031-03-13T23:59:59.999999+08:00"
+    assert market["due_at"] == instance["deadline"]
+    _clock(client, cast, now="2031-03-14T09:00:00+08:00")
+    assert task_named(client, cast.fire_hz, "fire_review", instance["id"])["sla"] == "red"
+    assert task_named(client, cast.market_hz, "market_review", instance["id"])["sla"] == "green"
