@@ -20,7 +20,7 @@ worker: install
 	$(BIN)/yijian worker
 
 lint: install
-	$(BIN)/ruff check engine tests bench
+	$(BIN)/ruff check .
 
 test: install lint
 	$(BIN)/python -m pytest
