@@ -21,6 +21,7 @@ from engine.auth.routes import router as auth_router
 from engine.bundles.routes import router as bundles_router
 from engine.config import Settings, get_settings
 from engine.db import make_engine
+from engine.designer.routes import router as designer_router
 from engine.errors import DomainError
 from engine.events.routes import router as events_router
 from engine.holidays.routes import router as holidays_router
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         events_router,
         ratings_router,
         webhooks_router,
+        designer_router,
         admin_router,
     )
     for router in routers:

@@ -96,7 +96,8 @@ def transaction(engine: Engine | None = None) -> Iterator[Session]:
 
 def _request_session(request: Request) -> Iterator[Session]:
     engine: Engine = request.app.state.engine
-    with transaction(read_only(engine) if request.method in ("GET", "HEAD") else engine) as session:
+    reads_only = request.method in ("GET", "HEAD") and "reveal" not in request.query_params  # a reveal is audited
+    with transaction(read_only(engine) if reads_only else engine) as session:
         yield session
 
 

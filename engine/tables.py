@@ -8,6 +8,7 @@ from engine.auth.models import ApiKey, AuthToken, User
 from engine.bundles.models import Bundle, BundleFile, BundleVersion
 from engine.clock import ClockSetting
 from engine.commitments.models import Commitment, CommitmentItem
+from engine.designer.models import BundleDraft
 from engine.events.models import EventRecord
 from engine.holidays.models import Holiday, HolidayYear
 from engine.instances.models import ProcessInstance
@@ -24,6 +25,7 @@ __all__ = [
     "AuditHead",
     "AuthToken",
     "Bundle",
+    "BundleDraft",
     "BundleFile",
     "BundleVersion",
     "ClockSetting",

@@ -190,8 +190,8 @@ def view(commitment: Commitment, items: list[CommitmentItem], calendar: WorkCale
             {
                 "id": i.material_id,
                 "name": i.name,
-                "due_at": i.due_at,
-                "supplied_at": i.supplied_at,
+                "due_at": to_cst(i.due_at),
+                "supplied_at": to_cst(i.supplied_at) if i.supplied_at else None,
                 "supplied_by": i.supplied_by,
                 "reference": i.reference,
             }

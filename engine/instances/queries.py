@@ -4,6 +4,7 @@ import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -18,7 +19,7 @@ from engine.commitments import service as commitments
 from engine.commitments.models import Commitment
 from engine.errors import Forbidden, NotFound, invalid
 from engine.holidays import service as holidays
-from engine.instances import deadlines
+from engine.instances import deadlines, masking
 from engine.instances.models import ProcessInstance
 from engine.instances.schemas import DiagramView, InstanceView, TimelineEntry
 from engine.ratings.models import Rating
@@ -79,6 +80,8 @@ def task_view(task: Task, now: datetime, commitment_days_left: int | None = None
         created_at=task.created_at,
         completed_at=task.completed_at,
         completed_by=task.completed_by,
+        commitment_days_left=commitment_days_left,
+        result=task.result,
     )
 
 
@@ -128,7 +131,10 @@ def days_left_by_instance(session: Session, instance_ids: set[int], now: datetim
     return {c.instance_id: commitments.days_left(c, calendar, now) for c in rows}
 
 
-def view(session: Session, instance: ProcessInstance, *, now: datetime) -> InstanceView:
+def view(
+    session: Session, who: Principal, instance: ProcessInstance, *, now: datetime, reveal: bool = False
+) -> InstanceView:
+    """The full instance view, with the data as this caller may see it (see ``shown_data``)."""
     task_rows = tasks.instance_tasks(session, instance.id)
     titles = {t.id: t.title for t in task_rows}
     timeline = [
@@ -137,18 +143,20 @@ def view(session: Session, instance: ProcessInstance, *, now: datetime) -> Insta
         )
         for e in audit.timeline(session, instance.id)
     ]
-    waiting = [f"{t.department_name or '申请人'}: {t.title}" for t in task_rows if t.state == "ready"]
+    open_tasks = [t for t in task_rows if t.state == "ready"]
+    waiting = [f"{t.department_name or '申请人'}: {t.title}" for t in open_tasks]
     commitment_list = commitment_views(session, instance.id, now)
     left = next((c["days_left"] for c in commitment_list if c["state"] == "open"), None)
     rating = session.exec(select(Rating).where(Rating.instance_id == instance.id)).first()
     return InstanceView(
         **summary(instance, now),
-        data=instance.data,
+        data=shown_data(session, who, instance, reveal=reveal, now=now),
         tasks=[task_view(t, now, left if t.state == "ready" else None) for t in task_rows],
         commitments=commitment_list,
         rating={"score": rating.score, "comment": rating.comment, "at": to_cst(rating.created_at)} if rating else None,
         timeline=timeline,
         waiting_for=waiting,
+        waiting=[{"department_name": t.department_name, "task": t.title, "kind": t.kind} for t in open_tasks],
     )
 
 
@@ -215,3 +223,42 @@ def diagram(session: Session, instance: ProcessInstance) -> DiagramView:
         elements={k: v[0] for k, v in states.items()},
         completed_counts={k: v[1] for k, v in states.items() if v[1]},
     )
+
+
+def sees_ids_by_default(who: Principal, instance: ProcessInstance) -> bool:
+    """The applicant's own data and an external system's are not masked; everyone else's view is."""
+    return who.role == "system" or (who.role == "applicant" and instance.applicant == who.name)
+
+
+def may_reveal_ids(session: Session, who: Principal, instance: ProcessInstance) -> bool:
+    """A clerk of a department and region that has a task in the case, or an admin."""
+    if who.role == "admin":
+        return True
+    if who.role != "clerk":
+        return False
+    stmt = select(Task.id).where(
+        Task.instance_id == instance.id, Task.department == who.department, Task.region == who.region
+    )
+    return session.exec(stmt).first() is not None
+
+
+def shown_data(
+    session: Session, who: Principal, instance: ProcessInstance, *, reveal: bool, now: datetime
+) -> dict[str, Any]:
+    """The instance data as this caller may see it; a reveal is checked and written to the audit log."""
+    if sees_ids_by_default(who, instance):
+        return instance.data
+    if not reveal:
+        return masking.mask_ids(instance.data)
+    if not may_reveal_ids(session, who, instance):
+        raise Forbidden("无权查看完整证件号码 / you may not reveal full ID numbers of this case")
+    audit.append(
+        session,
+        at=now,
+        actor=who.name,
+        action="data.revealed",
+        bundle_id=instance.bundle_id,
+        instance_id=instance.id,
+        detail={"fields": "id_numbers"},
+    )
+    return instance.data

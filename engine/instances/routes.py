@@ -24,7 +24,7 @@ router = APIRouter(prefix="/api/instances", tags=["instances"])
 def start(body: InstanceStart, session: SessionDep, who: Starter) -> InstanceView:
     """Start an instance of the bundle's active version with the application data (一表申请)."""
     now = clock.now(session)
-    return queries.view(session, service.start(session, who, body, now=now), now=now)
+    return queries.view(session, who, service.start(session, who, body, now=now), now=now)
 
 
 @router.get("", response_model=Page[InstanceSummary])
@@ -45,9 +45,16 @@ def list_instances(
 
 
 @router.get("/{instance_id}", response_model=InstanceView)
-def get_instance(instance_id: int, session: SessionDep, who: CurrentPrincipal) -> InstanceView:
+def get_instance(
+    instance_id: int,
+    session: SessionDep,
+    who: CurrentPrincipal,
+    reveal: Annotated[str | None, Query(pattern="^ids$")] = None,
+) -> InstanceView:
+    """An instance as the caller may see it; ``reveal=ids`` shows full ID numbers to a clerk of the case (audited)."""
     now = clock.now(session)
-    return queries.view(session, queries.get_visible(session, who, instance_id), now=now)
+    instance = queries.get_visible(session, who, instance_id)
+    return queries.view(session, who, instance, now=now, reveal=reveal == "ids")
 
 
 @router.post("/{instance_id}/messages", response_model=InstanceView)
@@ -55,14 +62,14 @@ def send_message(instance_id: int, body: MessageSend, session: SessionDep, who: 
     """Deliver a BPMN message (e.g. an external system's result) to the catch event waiting for it."""
     now = clock.now(session)
     instance = service.send_message(session, who, instance_id, body.name, body.payload, now=now)
-    return queries.view(session, instance, now=now)
+    return queries.view(session, who, instance, now=now)
 
 
 @router.post("/{instance_id}/cancel", response_model=InstanceView)
 def cancel(instance_id: int, body: CancelBody, session: SessionDep, who: CurrentPrincipal) -> InstanceView:
     now = clock.now(session)
     queries.get_visible(session, who, instance_id)
-    return queries.view(session, service.cancel(session, who, instance_id, body.reason, now=now), now=now)
+    return queries.view(session, who, service.cancel(session, who, instance_id, body.reason, now=now), now=now)
 
 
 @router.post("/{instance_id}/materials", response_model=InstanceView)
@@ -70,7 +77,7 @@ def supply_material(instance_id: int, body: MaterialSupply, session: SessionDep,
     """补齐容缺材料: record a supplied material; the last one fulfils the commitment."""
     now = clock.now(session)
     instance = service.supply_material(session, who, instance_id, body.material_id, body.reference, now=now)
-    return queries.view(session, instance, now=now)
+    return queries.view(session, who, instance, now=now)
 
 
 @router.get("/{instance_id}/diagram", response_model=DiagramView)

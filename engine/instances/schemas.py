@@ -87,6 +87,7 @@ class InstanceView(InstanceSummary):
     rating: dict[str, Any] | None = None
     timeline: list[TimelineEntry]
     waiting_for: list[str] = []
+    waiting: list[dict[str, Any]] = []
 
 
 class DiagramView(BaseModel):

@@ -37,17 +37,24 @@ def inbox(
 
 
 @router.get("/{task_id}", response_model=TaskDetail)
-def get_task(task_id: int, session: SessionDep, who: CurrentPrincipal) -> TaskDetail:
-    """A task with its form (JSON schema + ui schema), instructions and the instance data it may see."""
+def get_task(
+    task_id: int,
+    session: SessionDep,
+    who: CurrentPrincipal,
+    reveal: Annotated[str | None, Query(pattern="^ids$")] = None,
+) -> TaskDetail:
+    """A task with its form (JSON schema + ui schema), instructions and the instance data it may see
+    (ID numbers masked; ``reveal=ids`` for a clerk of the case, audited)."""
     task = service.get_visible(session, who, task_id)
     instance = queries.get_visible(session, who, task.instance_id)
     arte = bundles.version_artefacts(session, instance.version_id)
     spec = arte.compiled.user_tasks.get(task.bpmn_id)
     form = arte.form(task.form) if task.form else None
+    now = clock.now(session)
     return TaskDetail(
-        **queries.task_view(task, clock.now(session)).model_dump(),
+        **queries.task_view(task, now).model_dump(),
         form={"schema": form.schema, "ui_schema": form.ui_schema} if form else None,
-        data=instance.data,
+        data=queries.shown_data(session, who, instance, reveal=reveal == "ids", now=now),
         instructions=spec.instructions if spec else None,
     )
 
@@ -67,4 +74,4 @@ def complete(task_id: int, body: TaskComplete, session: SessionDep, who: Current
     """Complete a ready task of the caller's department and region with its form data."""
     now = clock.now(session)
     instance = instances.complete_task(session, who, task_id, body.data, now=now)
-    return {"instance": queries.view(session, instance, now=now)}
+    return {"instance": queries.view(session, who, instance, now=now)}

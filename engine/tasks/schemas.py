@@ -33,6 +33,7 @@ class TaskView(BaseModel):
     completed_at: Instant | None
     completed_by: str | None
     commitment_days_left: int | None = None
+    result: dict[str, Any] | None = Field(default=None, description="The form data the task was completed with")
 
 
 class TaskDetail(TaskView):

@@ -49,7 +49,11 @@ def test_a_baby_born_in_hangzhou_is_registered_insured_and_gets_her_papers_by_ma
     assert done["status"] == "completed" and town.ends(iid) == ["end_done"]
     data = done["data"]
     assert data["household"]["household_head"] == "陈静", "the household check's answer is kept"
-    assert data["police"]["child_id_number"] == ID_NEWBORN
+    assert data["police"]["child_id_number"] == ID_NEWBORN[:6] + "********" + ID_NEWBORN[-4:], "shown masked"
+    police = town.clerk(BUNDLE, "police")
+    revealed = town.client.get(f"/api/instances/{iid}", params={"reveal": "ids"}, headers=police.headers).json()
+    assert revealed["data"]["police"]["child_id_number"] == ID_NEWBORN, "the police clerk of the case may reveal it"
+    assert "data.revealed" in actions(town.show(iid))
     assert data["medical"]["insured_no"] and data["maternity_benefit"]["allowance_amount"] == 21000
     assert data["social_security"]["card_status"] == "in_production" and data["issue"]["delivery"] == "mail"
     assert "yrd_intake" not in states(done), "no cross-province intake for a local birth"

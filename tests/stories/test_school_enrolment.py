@@ -48,7 +48,9 @@ def test_a_child_living_in_her_district_is_enrolled_without_an_application_and_o
     iid = _pushed(town)
     view = town.show(iid)
     assert view["status"] == "running" and view["applicant"] is None and ready(view) == []
-    assert view["data"]["enrolment_event"]["child"]["id_number"] == ID_PUPIL
+    assert view["data"]["enrolment_event"]["child"]["id_number"] == ID_PUPIL[:6] + "********" + ID_PUPIL[-4:]
+    as_platform = town.client.get(f"/api/instances/{iid}", headers=town.system).json()
+    assert as_platform["data"]["enrolment_event"]["child"]["id_number"] == ID_PUPIL, "the data platform sees it whole"
     assert "household.verify_requested" in thrown(view)
 
     assert town.send(iid, "property.verified", school_property(HANGZHOU)).status_code == 200
