@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
 from engine.audit.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
+_PENDING = "yijian.audit_pending"
 
 
 def _entry_hash(prev_hash: str, entry: AuditEntry) -> str:
@@ -36,7 +39,8 @@ def _entry_hash(prev_hash: str, entry: AuditEntry) -> str:
 
 
 def _locked_head(session: Session) -> AuditHead:
-    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
+    stmt = select(AuditHead).where(AuditHead.id == 1).with_for_update().execution_options(populate_existing=True)
+    head = session.exec(stmt).first()
     if head is None:
         head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
         session.add(head)
@@ -55,10 +59,10 @@ def append(
     task_id: int | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry. Callers take their instance lock first, then this head lock (fixed order)."""
-    head = _locked_head(session)
+    """Record an entry with the caller's transaction. It is chained and written when that transaction
+    commits (``_chain_pending``), so the chain's head row is locked for a few statements at the end,
+    not for the whole request — every writing request in the service passes through that lock."""
     entry = AuditEntry(
-        id=head.last_id + 1,
         at=at,
         actor=actor,
         action=action,
@@ -66,19 +70,37 @@ def append(
         instance_id=instance_id,
         task_id=task_id,
         detail=detail or {},
-        prev_hash=head.last_hash,
+        prev_hash="",
         hash="",
     )
-    entry.hash = _entry_hash(head.last_hash, entry)
-    head.last_id, head.last_hash = entry.id, entry.hash
-    session.add(entry)
-    session.add(head)
-    session.flush()
+    session.info.setdefault(_PENDING, []).append(entry)
     return entry
 
 
+@event.listens_for(OrmSession, "before_commit")
+def _chain_pending(session: OrmSession) -> None:
+    pending: list[AuditEntry] = session.info.pop(_PENDING, [])
+    if not pending:
+        return
+    head = _locked_head(session)
+    for entry in pending:
+        entry.id, entry.prev_hash = head.last_id + 1, head.last_hash
+        entry.hash = _entry_hash(head.last_hash, entry)
+        head.last_id, head.last_hash = entry.id, entry.hash
+        session.add(entry)
+    session.add(head)
+    session.flush()
+
+
+@event.listens_for(OrmSession, "after_rollback")
+def _drop_pending(session: OrmSession) -> None:
+    session.info.pop(_PENDING, None)
+
+
 def timeline(session: Session, instance_id: int) -> list[AuditEntry]:
-    return list(session.exec(select(AuditEntry).where(AuditEntry.instance_id == instance_id).order_by(AuditEntry.id)))
+    """The instance's entries, including those this transaction has yet to write."""
+    stored = session.exec(select(AuditEntry).where(AuditEntry.instance_id == instance_id).order_by(AuditEntry.id))
+    return [*stored, *(e for e in session.info.get(_PENDING, []) if e.instance_id == instance_id)]
 
 
 @dataclass(frozen=True)

@@ -2,18 +2,43 @@
 
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, delete, select
 
 from engine.errors import invalid
 from engine.holidays.models import Holiday, HolidayYear
 from engine.workdays import CST, HolidayFileError, HolidayRow, WorkCalendar, library_knows, parse_holiday_file
 
+_calendars: dict[tuple, WorkCalendar] = {}
+
+
+_CALENDAR = "yijian.calendar"
+
 
 def calendar(session: Session) -> WorkCalendar:
-    """Read per use: a few dozen rows a year, and every process sees an import at once."""
-    overrides = {row.day: row.is_workday for row in session.exec(select(Holiday))}
-    known = set(session.exec(select(HolidayYear.year)))
-    return WorkCalendar(overrides, known_years=known)
+    """The calendar as of the table's current revision: one small query per transaction decides whether
+    this process's copy is current, so an import in any process is seen at once."""
+    cached = session.info.get(_CALENDAR)
+    if cached is not None:
+        return cached
+    revision = tuple(
+        session.exec(
+            select(
+                select(func.count()).select_from(Holiday).scalar_subquery(),
+                select(func.max(Holiday.imported_at)).scalar_subquery(),
+                select(func.max(HolidayYear.imported_at)).scalar_subquery(),
+            )
+        ).one()
+    )
+    result = _calendars.get(revision)
+    if result is None:
+        overrides = {row.day: row.is_workday for row in session.exec(select(Holiday))}
+        known = set(session.exec(select(HolidayYear.year)))
+        result = WorkCalendar(overrides, known_years=known)
+        _calendars.clear()
+        _calendars[revision] = result
+    session.info[_CALENDAR] = result
+    return result
 
 
 def parse(text: str) -> list[HolidayRow]:
@@ -49,6 +74,7 @@ def import_rows(session: Session, rows: list[HolidayRow], *, who: str, now: date
     for row in rows:
         session.add(Holiday(day=row.date, is_workday=row.is_workday, name=row.name, imported_by=who, imported_at=now))
     session.flush()
+    session.info.pop(_CALENDAR, None)
     return years
 
 

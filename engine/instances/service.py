@@ -29,7 +29,6 @@ from engine.regions import divisions
 from engine.tasks import service as tasks
 from engine.tasks.models import Task
 from engine.timers import service as timers
-from engine.timers.models import Timer
 from engine.webhooks import service as webhooks
 
 _SUBJECT_PATHS = (
@@ -567,21 +566,14 @@ def _apply(
     if snap.status != previous_status and snap.status != "cancelled":
         detail = {"error": snap.error, "element": snap.error_element} if snap.status == "failed" else {}
         _record(session, instance, "engine", f"instance.{snap.status}", now, detail)
-    waiting = any(t.kind == "applicant" for t in tasks.open_tasks(session, instance.id))
+    still_open = [t for t in open_rows if t.spiff_id in ready] + created
+    waiting = any(t.kind == "applicant" for t in still_open)
     if deadlines.update_pause(session, instance, waiting_on_applicant=waiting, calendar=calendar, now=now):
         _record(session, instance, "engine", "sla.paused" if instance.paused_since else "sla.resumed", now)
     session.flush()
     fulfilled = [t for t in created if t.kind == "commitment" and commitments.is_fulfilled(session, instance.id)]
     for task in fulfilled:
         _auto_complete(session, instance, arte, task, calendar, now)
-
-
-def due_timer_kinds(session: Session, instance_id: int, now: datetime) -> list[str]:
-    return list(
-        session.exec(
-            select(Timer.kind).where(Timer.instance_id == instance_id, Timer.status == "pending", Timer.due_at <= now)
-        )
-    )
 
 
 def import_holidays(session: Session, who: Principal, content: str, *, now: datetime) -> tuple[list[int], int, int]:

@@ -130,6 +130,9 @@ def deliveries(session: Session, subscription_id: int, *, limit: int = 50) -> li
     return list(session.exec(stmt))
 
 
+_SUBSCRIPTIONS = "yijian.webhook_subscriptions"
+
+
 def enqueue(session: Session, *, event: str, payload: dict, now: datetime) -> int:
     """Put one pending delivery per matching active subscription into the caller's transaction.
 
@@ -138,9 +141,11 @@ def enqueue(session: Session, *, event: str, payload: dict, now: datetime) -> in
     """
     if event not in KNOWN_EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")  # a caller's typo, not a user's mistake
-    subs = session.exec(
-        select(WebhookSubscription.id, WebhookSubscription.events).where(WebhookSubscription.active.is_(True))
-    ).all()
+    subs = session.info.get(_SUBSCRIPTIONS)
+    if subs is None:  # once per transaction: a completion enqueues several events
+        subs = session.info[_SUBSCRIPTIONS] = session.exec(
+            select(WebhookSubscription.id, WebhookSubscription.events).where(WebhookSubscription.active.is_(True))
+        ).all()
     targets = [sub_id for sub_id, patterns in subs if any(matches(p, event) for p in patterns)]
     if not targets:
         return 0
@@ -151,7 +156,6 @@ def enqueue(session: Session, *, event: str, payload: dict, now: datetime) -> in
                 subscription_id=sub_id, event=event, payload=data, status="pending", next_attempt_at=now, created_at=now
             )
         )
-    session.flush()
     return len(targets)
 
 
