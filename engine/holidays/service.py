@@ -1,6 +1,7 @@
 """The working-day calendar of this deployment: chinese-calendar plus the admin's holiday table."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, delete, select
@@ -39,6 +40,19 @@ def calendar(session: Session) -> WorkCalendar:
         _calendars[revision] = result
     session.info[_CALENDAR] = result
     return result
+
+
+class LazyCalendar:
+    """The calendar, read only when a step really counts working days (most steps never do)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._calendar: WorkCalendar | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._calendar is None:
+            self._calendar = calendar(self._session)
+        return getattr(self._calendar, name)
 
 
 def parse(text: str) -> list[HolidayRow]:

@@ -55,7 +55,7 @@ def _time_limit() -> float:
 
 
 def calendar_for(session: Session) -> workdays.WorkCalendar:
-    return holidays.calendar(session)
+    return holidays.LazyCalendar(session)  # type: ignore[return-value]  # same interface, loaded on first use
 
 
 def _subject(data: dict[str, Any]) -> str:
@@ -301,10 +301,8 @@ def _running(instance: ProcessInstance) -> None:
 def complete_task(
     session: Session, who: Principal, task_id: int, data: dict[str, Any], *, now: datetime
 ) -> ProcessInstance:
-    instance_id = tasks.get_task(session, task_id).instance_id
-    instance = lock(session, instance_id)
-    task = tasks.get_task(session, task_id)
-    session.refresh(task)
+    instance = lock(session, tasks.instance_of(session, task_id))
+    task = tasks.get_task(session, task_id)  # read after the lock: a concurrent completion is seen
     tasks.check_actor(who, task)
     if task.kind == "rectification":  # 整改 after a bad rating: outside the workflow
         tasks.close(session, task, state="completed", at=now, by=who.name, result=data)

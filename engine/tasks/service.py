@@ -64,6 +64,13 @@ def get_task(session: Session, task_id: int) -> Task:
     return task
 
 
+def instance_of(session: Session, task_id: int) -> int:
+    instance_id = session.exec(select(Task.instance_id).where(Task.id == task_id)).first()
+    if instance_id is None:
+        raise NotFound(f"未找到任务 {task_id} / unknown task {task_id}")
+    return instance_id
+
+
 def get_visible(session: Session, who: Principal, task_id: int) -> Task:
     task = get_task(session, task_id)
     if not session.exec(select(Task.id).where(Task.id == task_id, visible_to(who))).first():
