@@ -13,11 +13,10 @@ state bytes per instance.
     .venv/bin/python bench/engine_bench.py                 # full run (~3 minutes on 2 cores)
     .venv/bin/python bench/engine_bench.py --quick         # smoke check (~1 minute)
     .venv/bin/python bench/engine_bench.py --json > out.json   # JSON on stdout, the table on stderr
-    .venv/bin/python bench/engine_bench.py --skip-sqlite --profile DIR --what-if   # where the time goes
+    .venv/bin/python bench/engine_bench.py --skip-sqlite --profile DIR   # where the time goes
 
-``--profile`` samples the server with py-spy (``pip install py-spy``) during extra load runs;
-``--what-if`` re-runs PostgreSQL with the audit chain's global lock taken out (a measurement aid, not
-the engine as it is).  PostgreSQL: a throwaway database on ``--pg-url`` (default: the server the tests
+``--profile`` samples the server with py-spy (``pip install py-spy``) during extra load runs.
+PostgreSQL: a throwaway database on ``--pg-url`` (default: the server the tests
 use, or ``YIJIAN_TEST_POSTGRES_URL``), dropped at the end; SQLite: a temporary file.
 
 Results and the command used are recorded in ``bench/RESULTS.md``.
@@ -411,25 +410,6 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(timeout=10)
-
-
-def unchained_audit_app() -> Any:
-    """WHAT-IF ONLY (``--what-if``), not the engine as it is: the app with ``audit.append`` replaced by a
-    plain INSERT (database-assigned id, no hash chain), so write transactions no longer queue on the one
-    ``audit_head`` row.  Measures what removing that global lock from the request path would buy."""
-    from engine.app import create_app
-    from engine.audit import service as audit
-    from engine.audit.models import AuditEntry
-
-    def append(session: Any, *, at: datetime, actor: str, action: str, **fields: Any) -> AuditEntry:
-        fields["detail"] = fields.get("detail") or {}
-        entry = AuditEntry(at=at, actor=actor, action=action, prev_hash="", hash="", **fields)
-        session.add(entry)
-        session.flush()
-        return entry
-
-    audit.append = append
-    return create_app()
 
 
 @dataclass
@@ -1002,25 +982,9 @@ def bench_database(
                     result["sql_per_request"] = sql_per_request(url, people)
                 if args.profile:
                     result.setdefault("profile", {})[str(workers)] = _profiled(server, people, args, kind)
-        if args.what_if and kind == "postgres":
-            result["what_if_unchained_audit"] = what_if_runs(engine, url, worker_counts, args, log)
     finally:
         engine.dispose()
     return result
-
-
-def what_if_runs(
-    engine: sa.Engine, url: str, worker_counts: list[int], args: argparse.Namespace, log: Path
-) -> dict[str, Any]:
-    """The same load against :func:`unchained_audit_app` (a what-if, not the engine as it is)."""
-    with engine.begin() as conn:  # the entries so far have explicit ids: move the sequence past them
-        top = "(SELECT max(id) FROM audit_entry)"
-        conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('audit_entry', 'id'), {top})"))
-    runs = {}
-    for workers in worker_counts:
-        with Server(url, workers, log, app="bench.engine_bench:unchained_audit_app") as server:
-            runs[str(workers)] = _loaded(server, log_in(server.url), args, "what-if (no audit lock)", url)
-    return runs
 
 
 # --- report ---------------------------------------------------------------------------------------------
@@ -1128,8 +1092,6 @@ def table(report: dict[str, Any]) -> str:
             rows(f"{label}, {workers} worker{'s' if workers != '1' else ''}", run)
         if "serial" in report.get(kind, {}):
             rows(f"{label}, 1 worker, 1 client", report[kind]["serial"])
-        for workers, run in report.get(kind, {}).get("what_if_unchained_audit", {}).items():
-            rows(f"WHAT-IF no audit lock, PG, {workers} worker{'s' if workers != '1' else ''}", run)
     lines.append("")
     header = f"{'inbox GET /api/tasks (1 client, sequential)':<50} {'n':>5} {'p50 ms':>8} {'p95 ms':>8}"
     lines.append(f"{header}  open tasks")
@@ -1151,8 +1113,7 @@ def table(report: dict[str, Any]) -> str:
     for key, name in (("raw_spiff", "raw SpiffWorkflow"), ("adapter", "runtime adapter")):
         lines.append(f"  {name}, in-process: {report[key]['cpu_ms_per_complete']} ms (1 thread)")
     for kind in ("sqlite", "postgres"):
-        what_if = {f"{w} (what-if)": r for w, r in report.get(kind, {}).get("what_if_unchained_audit", {}).items()}
-        for workers, run in {**report.get(kind, {}).get("runs", {}), **what_if}.items():
+        for workers, run in report.get(kind, {}).get("runs", {}).items():
             cpu, util = run["cpu_ms_per_complete"], run["cpu_utilisation"]
             parts = ", ".join(f"{k} {v} ms ({util[k]} cores)" for k, v in cpu.items())
             lines.append(f"  {kind}, {workers} worker(s): {parts}")
@@ -1223,11 +1184,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-postgres", action="store_true", help="SQLite and in-process only")
     parser.add_argument("--skip-sqlite", action="store_true", help="PostgreSQL and in-process only")
     parser.add_argument("--quick", action="store_true", help="short smoke run (5 s loads, 5,000 seeded tasks)")
-    parser.add_argument(
-        "--what-if",
-        action="store_true",
-        help="also run PostgreSQL with the audit append replaced by an unchained INSERT (not the engine as it is)",
-    )
     parser.add_argument("--profile", metavar="DIR", help="also profile the server with py-spy (an extra load run)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON (the table goes to stderr)")
     parser.add_argument(
