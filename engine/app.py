@@ -13,14 +13,17 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from engine import __version__, runtime
+from engine import __version__, clock, runtime
 from engine.admin.routes import router as admin_router
 from engine.auth.routes import router as auth_router
 from engine.bundles.routes import router as bundles_router
 from engine.config import Settings, get_settings
-from engine.db import make_engine
+from engine.db import make_engine, read_only
 from engine.designer.routes import router as designer_router
 from engine.errors import DomainError
 from engine.events.routes import router as events_router
@@ -68,6 +71,33 @@ def _operational(_: Request, exc: OperationalError) -> JSONResponse:
     return _error(503, "数据库暂不可用 / database unavailable, retry")
 
 
+class ServerTime:
+    """``X-Server-Time`` on every API response: the service clock (manual in tests and demos), so pages
+    count "days left" from the service's time rather than from an office PC's clock."""
+
+    def __init__(self, app: ASGIApp, engine: Engine, manual: bool) -> None:
+        self.app, self.engine, self.manual = app, engine, manual
+
+    def _now(self) -> str:
+        if not self.manual:
+            return clock.to_cst(clock.system_now())
+        with Session(read_only(self.engine)) as session:
+            return clock.to_cst(clock.now(session))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_time(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                now = await run_in_threadpool(self._now) if self.manual else self._now()
+                message = {**message, "headers": [*message.get("headers", []), (b"x-server-time", now.encode())]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_time)
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     db = engine or make_engine(settings.database_url)
@@ -96,6 +126,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_exception_handler(IntegrityError, _integrity)
     app.add_exception_handler(OperationalError, _operational)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(ServerTime, engine=db, manual=settings.clock == "manual")
     routers = (
         auth_router,
         regions_router,

@@ -451,7 +451,7 @@ def _pupils(desk: _Desk) -> None:
     household = {"matched": True, "hukou_region_code": HANGZHOU, "household_head": "张三"}
     home = {"owned_by_guardian": True, "region_code": HANGZHOU, "place_used": False}
     for name, first17, owns_home, key in (
-        ("张小明", "33010620201012007", True, "DEMO-RX-001"),  # 房户一致: 秒批, the school confirms
+        ("张小明", "33010620201012007", True, "DEMO-RX-001"),  # 房户一致: 秒批, enrolled with no human step
         ("张小亮", "33010620200815005", False, "DEMO-RX-002"),  # 有户无房: the education bureau reviews
     ):
         event = _pupil(name, first17)

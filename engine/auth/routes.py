@@ -8,8 +8,10 @@ from engine import clock
 from engine.auth import service
 from engine.auth.deps import Admin, CurrentPrincipal
 from engine.auth.schemas import ApiKeyCreate, ApiKeyView, MeView, TokenView, UserCreate, UserView
+from engine.bundles import service as bundles
 from engine.config import get_settings
 from engine.db import SessionDep
+from engine.regions import divisions
 
 router = APIRouter(prefix="/api", tags=["auth"])
 
@@ -30,8 +32,18 @@ def logout(request: Request, session: SessionDep, who: CurrentPrincipal) -> None
 
 
 @router.get("/me", response_model=MeView)
-def me(who: CurrentPrincipal) -> MeView:
-    return MeView(username=who.name, role=who.role, department=who.department, region=who.region)
+def me(who: CurrentPrincipal, session: SessionDep) -> MeView:
+    """Who is calling, with the department's and region's names for page headers."""
+    department_name = bundles.department_names(session).get(who.department) if who.department else None
+    return MeView(
+        username=who.name,
+        role=who.role,
+        department=who.department,
+        region=who.region,
+        display_name=who.display_name,
+        department_name=department_name,
+        region_name=divisions.name_of(who.region) if who.region else None,
+    )
 
 
 @router.get("/admin/users", response_model=list[UserView])

@@ -15,6 +15,7 @@ class Principal:
     department: str | None = None
     region: str | None = None
     user_id: int | None = None
+    display_name: str = ""
 
     @property
     def is_system(self) -> bool:
@@ -33,6 +34,8 @@ class MeView(BaseModel):
     department: str | None
     region: str | None
     display_name: str = ""
+    department_name: str | None = None
+    region_name: str | None = None
 
 
 class UserCreate(BaseModel):

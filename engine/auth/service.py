@@ -98,7 +98,7 @@ def principal_for_token(session: Session, token: str, *, now: datetime) -> Princ
     user, expires_at = row
     if expires_at <= now or not user.active:
         raise Unauthenticated("登录已过期 / token expired")
-    return Principal(user.username, user.role, user.department, user.region, user.id)
+    return Principal(user.username, user.role, user.department, user.region, user.id, user.display_name)
 
 
 def create_api_key(session: Session, name: str, *, region: str | None, now: datetime) -> str:

@@ -6,7 +6,15 @@ from engine import clock
 from engine.auth.deps import Designer
 from engine.bundles import guide as bundle_guide
 from engine.bundles import service
-from engine.bundles.schemas import BundleDetail, BundleSummary, DeployResult, FormView, ValidationReport, VersionView
+from engine.bundles.schemas import (
+    BundleDetail,
+    BundleSummary,
+    DeployResult,
+    FormView,
+    ValidationReport,
+    VersionDetail,
+    VersionView,
+)
 from engine.config import get_settings
 from engine.db import SessionDep
 from engine.errors import Invalid, TooLarge
@@ -89,6 +97,22 @@ def get_bundle(bundle_id: str, session: SessionDep) -> BundleDetail:
         for v in versions
     ]
     return BundleDetail(**_summary(bundle, active), manifest=active.manifest, versions=views)
+
+
+@router.get("/{bundle_id}/versions/{number}", response_model=VersionDetail)
+def get_version(bundle_id: str, number: int, session: SessionDep) -> VersionDetail:
+    """One version as deployed: its manifest and files (running instances may be on an older one)."""
+    version = service.get_version(session, bundle_id, number)
+    active = service.get_bundle(session, bundle_id).active_version == number
+    return VersionDetail(
+        version=version.version,
+        content_hash=version.content_hash,
+        deployed_by=version.deployed_by,
+        deployed_at=version.deployed_at,
+        active=active,
+        files=service.file_names(session, version.id),
+        manifest=version.manifest,
+    )
 
 
 @router.get("/{bundle_id}/versions/{number}/files/{name:path}")

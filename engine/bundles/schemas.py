@@ -22,6 +22,10 @@ class VersionView(BaseModel):
     instance_count: int = 0
 
 
+class VersionDetail(VersionView):
+    manifest: dict[str, Any]
+
+
 class BundleSummary(BaseModel):
     id: str
     name: str

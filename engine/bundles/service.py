@@ -164,3 +164,12 @@ def activate(session: Session, who: Principal, bundle_id: str, number: int, *, n
     )
     session.flush()
     return bundle
+
+
+def department_names(session: Session) -> dict[str, str]:
+    """Department code → name, from the lanes of every active version (the department directory)."""
+    names: dict[str, str] = {}
+    for _, version in list_bundles(session):
+        for lane in version.manifest["lanes"].values():
+            names.setdefault(lane["department"], lane["department_name"])
+    return names

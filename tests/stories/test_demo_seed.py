@@ -124,8 +124,10 @@ def test_school_enrolments_were_started_by_the_data_platform_without_an_applicat
         assert sorted(started) == sorted(p.id for p in pupils)
 
 
-def test_the_school_and_the_education_bureau_have_the_pushed_children_in_their_inboxes(seeded) -> None:
+def test_one_pushed_child_is_enrolled_automatically_and_the_other_waits_for_the_bureau(seeded) -> None:
     engine, *_ = seeded
     with Session(engine) as session:
-        assert [t.bpmn_id for t in _inbox(session, "xx_hz")] == ["admission"], "秒批: only the school confirms"
+        statuses = sorted(p.status for p in _instances(session, "school-enrolment"))
+        assert statuses == ["completed", "running"], "秒批: the eligible child needed nobody"
+        assert _inbox(session, "xx_hz") == []
         assert [t.bpmn_id for t in _inbox(session, "jyj_hz")] == ["manual_review"], "有户无房: a clerk reviews"

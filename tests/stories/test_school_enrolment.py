@@ -41,7 +41,7 @@ def test_a_child_pushed_by_the_data_platform_starts_with_the_regions_at_top_leve
     assert view["subject"] == "张小明", "the portal names the child although nobody applied"
 
 
-def test_a_child_living_in_her_district_is_enrolled_without_an_application_and_only_the_school_acts(
+def test_a_child_living_in_her_district_is_enrolled_with_no_application_and_no_human_step(
     town: Town,
 ) -> None:
     town.open(BUNDLE, HANGZHOU, SHANGHAI)
@@ -59,15 +59,11 @@ def test_a_child_living_in_her_district_is_enrolled_without_an_application_and_o
     assert view["data"]["enrolment_decision"]["result"] == "eligible"
     assert view["data"]["enrolment_decision"]["category"] == "一类：房户一致"
     assert "enrolment.pre_approved" in thrown(view), "the parents are told at once (秒批)"
-    assert ready(view) == ["admission"], "the only human step the model has: the school confirms the place"
-    assert town.holders(iid, "admission") == ["xx_hz"]
-    assert town.inbox(town.clerk(BUNDLE, "education")) == [], "no clerk of the education bureau was needed"
-
-    done = town.work(town.clerk(BUNDLE, "school"), iid, "admission", T["admission"])
-    assert done["status"] == "completed" and town.ends(iid) == ["end_done"]
-    assert [t["name"] for t in done["tasks"]] == ["admission"], "one human task in the whole bundle"
-    assert thrown(done)[-1] == "enrolment.admitted"
-    assert done["data"]["admission"]["school_name"] == "杭州市西湖区一件小学"
+    assert view["status"] == "completed" and town.ends(iid) == ["end_done"]
+    assert view["tasks"] == [], "免申即享 + 秒批: from the data event to the place, no human task at all"
+    assert town.inbox(town.clerk(BUNDLE, "education")) == [] and town.inbox(town.clerk(BUNDLE, "school")) == []
+    assert thrown(view)[-1] == "enrolment.admitted"
+    assert view["data"]["admission"]["automatic"] is True
 
     again = {"type": "child.school_age_reached", "data": fresh(SCHOOL_EVENT), "region": HANGZHOU}
     repeat = town.client.post("/api/events", json={**again, "idempotency_key": "child-2027-0001"}, headers=town.system)
