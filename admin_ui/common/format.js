@@ -82,11 +82,14 @@ export function maskIds(text) {
   return text.replace(ID_RE, (m, area, birth, tail) => `${area}${'*'.repeat(birth.length)}${tail}`);
 }
 
-/** Whether a value (string, or nested object/array) contains a resident ID number. */
+// As the server sends them to whoever may not see them whole: 110105********002X.
+const MASKED_RE = /(?<![0-9A-Za-z])\d{6}\*{8}\d{3}[\dX](?![0-9A-Za-z])/;
+
+/** Whether a value (string, or nested object/array) contains a resident ID number, whole or masked. */
 export function containsId(value) {
   if (typeof value === 'string') {
     ID_RE.lastIndex = 0;
-    const found = ID_RE.test(value);
+    const found = ID_RE.test(value) || MASKED_RE.test(value);
     ID_RE.lastIndex = 0;
     return found;
   }

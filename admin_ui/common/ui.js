@@ -79,9 +79,14 @@ export function LangSwitch() {
     }, t(`lang.${l}`))));
 }
 
+/** The caller's department as a page header shows it: its name in the page's language, else its code. */
+export function departmentOf(me) {
+  return (lang() === 'en' ? me.department_name_en : me.department_name) || me.department;
+}
+
 export function Header({ area, me, nav = [], compact = false, signIn = true }) {
   const home = uiRoot + (AREA_HOME[area] || '');
-  const who = me ? [displayName(me), me.role === 'clerk' ? me.department_name || me.department : t(`role.${me.role}`)]
+  const who = me ? [displayName(me), me.role === 'clerk' ? departmentOf(me) : t(`role.${me.role}`)]
     .filter(Boolean).join(' · ') : '';
   return h('header', { className: `app-header${compact ? ' compact' : ''}` },
     h('a', { className: 'skip-link', href: '#main' }, t('skip.to_content')),

@@ -8,7 +8,7 @@ import { pick, t } from '../common/i18n.js';
 import { dateTime, relative, shortDateTime } from '../common/format.js';
 import { regionName } from '../common/regions.js';
 import { requireUser } from '../common/session.js';
-import { Empty, ErrorView, h, Header, Loading, mount, SlaBadge, useCallback, useEffect, useRef, useState } from '../common/ui.js';
+import { departmentOf, Empty, ErrorView, h, Header, Loading, mount, SlaBadge, useCallback, useEffect, useRef, useState } from '../common/ui.js';
 import { workbenchNav } from './messages.js';
 
 const params = new URLSearchParams(location.search);
@@ -94,7 +94,7 @@ function Inbox({ me }) {
   const [page, setPage] = useState({ items: null, next: null, error: null, at: null });
   const [bundles, setBundles] = useState([]);
   const [hidden, setHidden] = useState(document.visibilityState === 'hidden');
-  const [scope, setScope] = useState({ dept: me.department_name || me.department, region: me.region });
+  const [scope, setScope] = useState({ dept: departmentOf(me), region: me.region });
   const seen = useRef(null);
   const [fresh, setFresh] = useState(new Set());
   const cursor = cursors[cursors.length - 1];
@@ -119,8 +119,6 @@ function Inbox({ me }) {
         setFresh((old) => new Set([...ids].filter((id) => old.has(id) || !prev.has(id))));
       }
       seen.current = ids;
-      const dept = items.find((x) => x.department === me.department && x.department_name);
-      if (dept && !me.department_name) setScope((s) => ({ ...s, dept: dept.department_name }));
       setPage({ items, next: res.next_cursor, error: null, at: new Date() });
     } catch (error) {
       if (mine === latest.current) setPage((p) => ({ ...p, error, at: new Date() }));

@@ -82,6 +82,17 @@ function InstancePage({ me }) {
 
   const mine = me.role === 'clerk' && instance.tasks.some((x) => x.department === me.department && x.region === me.region);
   const showReveal = mine && hasIds(instance.data);
+
+  // The server masks ID numbers; revealing asks it again (and it writes the reveal to the audit log).
+  async function toggleReveal(on) {
+    try {
+      const shown = await api.get(`/api/instances/${ID}${on ? '?reveal=ids' : ''}`);
+      setState((s) => ({ ...s, instance: { ...s.instance, data: shown.data } }));
+      setReveal(on);
+    } catch (err) {
+      setNotice({ kind: 'error', text: err.message });
+    }
+  }
   const appKeys = Object.keys((appForm && appForm.schema && appForm.schema.properties) || {});
   const appData = appForm ? Object.fromEntries(Object.entries(instance.data).filter(([k]) => appKeys.includes(k))) : instance.data;
   const otherData = appForm ? Object.fromEntries(Object.entries(instance.data).filter(([k]) => !appKeys.includes(k) && !ENGINE_KEYS.includes(k))) : {};
@@ -142,7 +153,7 @@ function InstancePage({ me }) {
           h('p', null, '★'.repeat(instance.rating.score) + '☆'.repeat(5 - instance.rating.score), ' ', instance.rating.comment || ''))),
       h('div', null,
         h(Card, { id: 'timeline', title: t('timeline.title') }, h(Timeline, { entries: instance.timeline, materials: bundle ? bundle.manifest.materials : [] })),
-        h(Card, { id: 'application', title: t('inst.data'), actions: showReveal && h(RevealToggle, { reveal, onChange: setReveal }) },
+        h(Card, { id: 'application', title: t('inst.data'), actions: showReveal && h(RevealToggle, { reveal, onChange: toggleReveal }) },
           h(DataView, { data: appData, schema: appForm && appForm.schema, uiSchema: appForm && appForm.ui_schema, reveal: showReveal && reveal })),
         Object.keys(otherData).length > 0 && h(Card, { id: 'results', title: t('task.data_other') }, h(DataView, { data: otherData, reveal: showReveal && reveal })))));
 }

@@ -126,6 +126,17 @@ function TaskPage({ me }) {
   const materials = bundle ? materialRows(bundle.manifest, instance) : [];
   const showReveal = mineDept && hasIds(task.data);
 
+  // The server masks ID numbers; revealing asks it again (and it writes the reveal to the audit log).
+  async function toggleReveal(on) {
+    try {
+      const shown = await api.get(`/api/tasks/${TASK_ID}${on ? '?reveal=ids' : ''}`);
+      setState((s) => ({ ...s, task: { ...s.task, data: shown.data } }));
+      setReveal(on);
+    } catch (error) {
+      setNotice({ kind: 'error', text: error.message });
+    }
+  }
+
   // --- the right column: claim state + form ---
   let claimBar = null;
   if (ready && mineDept && !task.assignee) {
@@ -173,7 +184,7 @@ function TaskPage({ me }) {
       h(Item, { label: t('task.assignee') }, task.assignee || h('span', { className: 'muted' }, t('task.unclaimed'))))),
     h('div', { className: 'grid-task' },
       h('div', { className: 'data-col' },
-        h(Card, { id: 'application', title: t('task.application'), actions: showReveal && h(RevealToggle, { reveal, onChange: setReveal }) },
+        h(Card, { id: 'application', title: t('task.application'), actions: showReveal && h(RevealToggle, { reveal, onChange: toggleReveal }) },
           h(DataView, { data: appData, schema: appForm && appForm.schema, uiSchema: appForm && appForm.ui_schema, reveal: showReveal && reveal })),
         Object.keys(otherData).length > 0 && h(Card, { id: 'results', title: t('task.data_other') },
           h(DataView, { data: otherData, reveal: showReveal && reveal })),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, insert, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
@@ -15,6 +15,7 @@ from engine.audit.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
 _PENDING = "yijian.audit_pending"
+_COLUMNS = ("id", "at", "actor", "action", "bundle_id", "instance_id", "task_id", "detail", "prev_hash", "hash")
 
 
 def _entry_hash(prev_hash: str, entry: AuditEntry) -> str:
@@ -82,14 +83,18 @@ def _chain_pending(session: OrmSession) -> None:
     pending: list[AuditEntry] = session.info.pop(_PENDING, [])
     if not pending:
         return
-    head = _locked_head(session)
-    for entry in pending:
-        entry.id, entry.prev_hash = head.last_id + 1, head.last_hash
-        entry.hash = _entry_hash(head.last_hash, entry)
-        head.last_id, head.last_hash = entry.id, entry.hash
-        session.add(entry)
-    session.add(head)
     session.flush()
+    head = _locked_head(session)
+    last_id, last_hash = head.last_id, head.last_hash
+    rows = []
+    for entry in pending:
+        entry.id, entry.prev_hash = last_id + 1, last_hash
+        entry.hash = _entry_hash(last_hash, entry)
+        last_id, last_hash = entry.id, entry.hash
+        rows.append({c: getattr(entry, c) for c in _COLUMNS})
+    # Core statements: one executemany and one update, not a unit of work per entry.
+    session.execute(insert(AuditEntry), rows)
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_id=last_id, last_hash=last_hash))
 
 
 @event.listens_for(OrmSession, "after_rollback")
@@ -97,10 +102,13 @@ def _drop_pending(session: OrmSession) -> None:
     session.info.pop(_PENDING, None)
 
 
-def timeline(session: Session, instance_id: int) -> list[AuditEntry]:
-    """The instance's entries, including those this transaction has yet to write."""
-    stored = session.exec(select(AuditEntry).where(AuditEntry.instance_id == instance_id).order_by(AuditEntry.id))
-    return [*stored, *(e for e in session.info.get(_PENDING, []) if e.instance_id == instance_id)]
+def timeline(session: Session, instance_id: int) -> list[Any]:
+    """The instance's entries (at, actor, action, task_id, detail), including those this transaction has
+    yet to write."""
+    e = AuditEntry
+    stmt = select(e.at, e.actor, e.action, e.task_id, e.detail).where(e.instance_id == instance_id).order_by(e.id)
+    stored = session.exec(stmt).all()
+    return [*stored, *(p for p in session.info.get(_PENDING, []) if p.instance_id == instance_id)]
 
 
 @dataclass(frozen=True)

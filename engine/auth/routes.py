@@ -34,14 +34,15 @@ def logout(request: Request, session: SessionDep, who: CurrentPrincipal) -> None
 @router.get("/me", response_model=MeView)
 def me(who: CurrentPrincipal, session: SessionDep) -> MeView:
     """Who is calling, with the department's and region's names for page headers."""
-    department_name = bundles.department_names(session).get(who.department) if who.department else None
+    names = bundles.department_names(session).get(who.department, {}) if who.department else {}
     return MeView(
         username=who.name,
         role=who.role,
         department=who.department,
         region=who.region,
         display_name=who.display_name,
-        department_name=department_name,
+        department_name=names.get("zh"),
+        department_name_en=names.get("en"),
         region_name=divisions.name_of(who.region) if who.region else None,
     )
 

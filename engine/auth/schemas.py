@@ -35,6 +35,7 @@ class MeView(BaseModel):
     region: str | None
     display_name: str = ""
     department_name: str | None = None
+    department_name_en: str | None = None
     region_name: str | None = None
 
 

@@ -88,17 +88,26 @@ def revoke_token(session: Session, token: str) -> None:
 
 
 def principal_for_token(session: Session, token: str, *, now: datetime) -> Principal:
+    """Every authenticated request passes here: one indexed lookup of plain columns."""
     row = session.exec(
-        select(User, AuthToken.expires_at)
+        select(
+            User.username,
+            User.role,
+            User.department,
+            User.region,
+            User.id,
+            User.display_name,
+            User.active,
+            AuthToken.expires_at,
+        )
         .join(AuthToken, AuthToken.user_id == User.id)
         .where(AuthToken.token_hash == _digest(token))
     ).first()
     if row is None:
         raise Unauthenticated("无效的登录凭证 / invalid token")
-    user, expires_at = row
-    if expires_at <= now or not user.active:
+    if row.expires_at <= now or not row.active:
         raise Unauthenticated("登录已过期 / token expired")
-    return Principal(user.username, user.role, user.department, user.region, user.id, user.display_name)
+    return Principal(row.username, row.role, row.department, row.region, row.id, row.display_name)
 
 
 def create_api_key(session: Session, name: str, *, region: str | None, now: datetime) -> str:

@@ -166,10 +166,12 @@ def activate(session: Session, who: Principal, bundle_id: str, number: int, *, n
     return bundle
 
 
-def department_names(session: Session) -> dict[str, str]:
-    """Department code → name, from the lanes of every active version (the department directory)."""
-    names: dict[str, str] = {}
+def department_names(session: Session) -> dict[str, dict[str, str]]:
+    """Department code → {"zh": name, "en": name}, from the lanes of every active version."""
+    names: dict[str, dict[str, str]] = {}
     for _, version in list_bundles(session):
         for lane in version.manifest["lanes"].values():
-            names.setdefault(lane["department"], lane["department_name"])
+            entry = names.setdefault(lane["department"], {"zh": lane["department_name"]})
+            if lane.get("department_name_en"):
+                entry.setdefault("en", lane["department_name_en"])
     return names

@@ -195,9 +195,10 @@ def test_clerk_claims_fills_the_form_with_an_error_fixes_it_and_completes(page, 
     application = page.locator(".data-col")
     assert ID_MASKED in application.inner_text() and ID_FULL not in application.inner_text()
     assert "杭州味道餐饮有限公司" in application.inner_text()
-    page.click("#application button:has-text('显示完整号码')")
-    assert ID_FULL in application.inner_text()
+    page.click("#application button:has-text('显示完整号码')")  # asks the server again; the reveal is audited
+    page.wait_for_selector(f".data-col:has-text('{ID_FULL}')")
     page.click("#application button:has-text('隐藏完整号码')")
+    page.wait_for_selector(f".data-col:has-text('{ID_MASKED}')")
     assert ID_FULL not in application.inner_text()
     # materials from the manifest, history from the audit trail
     assert page.locator("#materials li[data-material='lease'] .badge").inner_text().endswith("已提交")
