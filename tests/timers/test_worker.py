@@ -38,8 +38,9 @@ def test_two_workers_fire_200_due_timers_each_exactly_once(
 
     env = {**os.environ, "YIJIAN_DATABASE_URL": db.url.render_as_string(hide_password=False)}
     command = [sys.executable, "-m", "engine.cli", "worker", "--once"]
-    workers = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-               for _ in range(2)]
+    workers = [
+        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)
+    ]
     outputs = [w.communicate(timeout=300) for w in workers]
     assert all(w.returncode == 0 for w in workers), outputs
     fired_per_worker = [int(out.strip().split()[-1]) for out, _ in outputs]
