@@ -1,13 +1,12 @@
 // 办件详情: summary (regions, deadline and 暂定), the BPMN diagram of the instance's version with completed / active /
 // waiting elements, steps, commitments, materials, history and the application data.
 
-import { api, ApiError } from '../common/api.js';
+import { api } from '../common/api.js';
 import { pick, t } from '../common/i18n.js';
 import { dateTime, relative } from '../common/format.js';
 import { Commitments, DataView, DiagramView, ENGINE_KEYS, hasIds, materialRows, Materials, RevealToggle, SupplyForm, Timeline } from '../common/instance-view.js';
-import { requireUser } from '../common/session.js';
-import { Card, ErrorView, h, Header, Loading, mount, Notice, SlaBadge, StatusBadge, useEffect, useState } from '../common/ui.js';
-import { workbenchNav } from './messages.js';
+import { Card, ErrorView, h, Loading, Notice, SlaBadge, StatusBadge, useEffect, useState } from '../common/ui.js';
+import { mountDetailPage } from './shell.js';
 
 const ID = Number(new URLSearchParams(location.search).get('id'));
 
@@ -158,15 +157,4 @@ function InstancePage({ me }) {
         Object.keys(otherData).length > 0 && h(Card, { id: 'results', title: t('task.data_other') }, h(DataView, { data: otherData, reveal: showReveal && reveal })))));
 }
 
-function App() {
-  const [me, setMe] = useState(null);
-  const [error, setError] = useState(null);
-  useEffect(() => { requireUser().then(setMe, setError); }, []);
-  return h('div', null,
-    h(Header, { area: 'workbench', me, nav: workbenchNav(t, ''), signIn: false }),
-    error ? h('main', { id: 'main', className: 'page' }, h(ErrorView, { error }))
-      : !ID ? h('main', { id: 'main', className: 'page' }, h(ErrorView, { error: new ApiError(404, { detail: t('common.not_found') }) }))
-        : me ? h(InstancePage, { me }) : h(Loading));
-}
-
-mount('#app', App);
+mountDetailPage(InstancePage, ID);

@@ -5,9 +5,8 @@ import { api, ApiError, toExtraErrors } from '../common/api.js';
 import { localize, t } from '../common/i18n.js';
 import { dateTime, relative } from '../common/format.js';
 import { Commitments, DataView, ENGINE_KEYS, hasIds, materialRows, Materials, RevealToggle, Timeline } from '../common/instance-view.js';
-import { requireUser } from '../common/session.js';
-import { Card, ErrorView, h, Header, JsonForm, Loading, mount, Notice, SlaBadge, useEffect, useMemo, useRef, useState } from '../common/ui.js';
-import { workbenchNav } from './messages.js';
+import { Card, ErrorView, h, JsonForm, Loading, Notice, SlaBadge, useEffect, useMemo, useRef, useState } from '../common/ui.js';
+import { mountDetailPage } from './shell.js';
 
 const TASK_ID = Number(new URLSearchParams(location.search).get('id'));
 
@@ -205,15 +204,4 @@ function TaskPage({ me }) {
           form))));
 }
 
-function App() {
-  const [me, setMe] = useState(null);
-  const [error, setError] = useState(null);
-  useEffect(() => { requireUser().then(setMe, setError); }, []);
-  return h('div', null,
-    h(Header, { area: 'workbench', me, nav: workbenchNav(t, ''), signIn: false }),
-    error ? h('main', { id: 'main', className: 'page' }, h(ErrorView, { error }))
-      : !TASK_ID ? h('main', { id: 'main', className: 'page' }, h(ErrorView, { error: new ApiError(404, { detail: t('common.not_found') }) }))
-        : me ? h(TaskPage, { me }) : h(Loading));
-}
-
-mount('#app', App);
+mountDetailPage(TaskPage, TASK_ID);
