@@ -32,6 +32,7 @@ class ProcessInstance(SQLModel, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
     state: bytes = Field(sa_type=sa.LargeBinary)
     revision: int = 0
+    bpmn_timers: int = 0  # pending BPMN timer rows: a step with none before and none after skips the timer sync
     error: str | None = Field(default=None, max_length=2000)
     error_element: str | None = Field(default=None, max_length=128)
     # 限时办结: the promised limit in working days; the deadline moves out while the clock is paused

@@ -145,9 +145,14 @@ def view(
     ]
     open_tasks = [t for t in task_rows if t.state == "ready"]
     waiting = [f"{t.department_name or '申请人'}: {t.title}" for t in open_tasks]
-    commitment_list = commitment_views(session, instance.id, now)
+    # commitments exist only for materials missing at acceptance; ratings only after completion
+    commitment_list = commitment_views(session, instance.id, now) if instance.data.get("missing_materials") else []
     left = next((c["days_left"] for c in commitment_list if c["state"] == "open"), None)
-    rating = session.exec(select(Rating).where(Rating.instance_id == instance.id)).first()
+    rating = (
+        session.exec(select(Rating).where(Rating.instance_id == instance.id)).first()
+        if instance.status == "completed"
+        else None
+    )
     return InstanceView(
         **summary(instance, now),
         data=shown_data(session, who, instance, reveal=reveal, now=now),

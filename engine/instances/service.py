@@ -552,10 +552,11 @@ def _apply(
             {"task": task.title, "department": task.department, "region": task.region},
             task,
         )
-    if snap.status == "running":
-        timers.sync_bpmn(session, instance.id, snap.timers, now=now)
-    else:
+    if snap.status != "running":
         timers.cancel_all(session, instance.id)
+        instance.bpmn_timers = 0
+    elif snap.timers or instance.bpmn_timers:
+        instance.bpmn_timers = timers.sync_bpmn(session, instance.id, snap.timers, now=now)
     for _, bpmn_id, element in snap.completed:
         if element == "endEvent":
             _record(session, instance, "engine", "end.reached", now, {"element": bpmn_id})

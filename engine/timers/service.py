@@ -9,8 +9,9 @@ from engine.runtime import TimerWait
 from engine.timers.models import Timer
 
 
-def sync_bpmn(session: Session, instance_id: int, waits: Sequence[TimerWait], *, now: datetime) -> None:
-    """Make the pending BPMN timer rows of an instance equal the timers its workflow waits on."""
+def sync_bpmn(session: Session, instance_id: int, waits: Sequence[TimerWait], *, now: datetime) -> int:
+    """Make the pending BPMN timer rows of an instance equal the timers its workflow waits on; returns
+    how many are pending now."""
     pending = {
         t.ref: t
         for t in session.exec(
@@ -32,6 +33,7 @@ def sync_bpmn(session: Session, instance_id: int, waits: Sequence[TimerWait], *,
                 Timer(instance_id=instance_id, kind="bpmn", ref=ref, name=wait.name, due_at=wait.due_at, created_at=now)
             )
     session.flush()
+    return len(wanted)
 
 
 def cancel_all(session: Session, instance_id: int) -> None:
