@@ -105,11 +105,26 @@ def _encode(*parts: Any) -> str:
     return base64.urlsafe_b64encode("|".join(str(p) for p in parts).encode()).decode()
 
 
-def _decode(cursor: str) -> list[str]:
+def _bad_cursor() -> Exception:
+    return invalid("bad cursor", [(["query", "cursor"], "not a cursor this API returned")])
+
+
+def _decode_due(cursor: str) -> tuple[datetime, int]:
     try:
-        return base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        due, last_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        at = datetime.fromisoformat(due)
+        if at.tzinfo is None:
+            raise ValueError(due)
+        return at, int(last_id)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise invalid("bad cursor", [(["query", "cursor"], "not a cursor this API returned")]) from exc
+        raise _bad_cursor() from exc
+
+
+def _decode_id(cursor: str) -> int:
+    try:
+        return int(base64.urlsafe_b64decode(cursor.encode()).decode())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _bad_cursor() from exc
 
 
 def inbox(session: Session, who: Principal, q: InboxQuery) -> tuple[Sequence[Task], str | None]:
@@ -127,13 +142,12 @@ def inbox(session: Session, who: Principal, q: InboxQuery) -> tuple[Sequence[Tas
         stmt = stmt.where(Task.assignee.is_(None))
     if q.sort == "due":
         if q.cursor:
-            due, last_id = _decode(q.cursor)
-            at = datetime.fromisoformat(due)
-            stmt = stmt.where(sa.or_(Task.due_at > at, sa.and_(Task.due_at == at, Task.id > int(last_id))))
+            at, last_id = _decode_due(q.cursor)
+            stmt = stmt.where(sa.or_(Task.due_at > at, sa.and_(Task.due_at == at, Task.id > last_id)))
         stmt = stmt.order_by(Task.due_at, Task.id)
     else:
         if q.cursor:
-            stmt = stmt.where(Task.id < int(_decode(q.cursor)[0]))
+            stmt = stmt.where(Task.id < _decode_id(q.cursor))
         stmt = stmt.order_by(Task.id.desc())
     rows = session.exec(stmt.limit(q.limit + 1)).all()
     page, more = rows[: q.limit], len(rows) > q.limit

@@ -154,3 +154,14 @@ def test_values_json_cannot_carry_are_refused_at_the_door(client: httpx.Client, 
     )
     assert response.status_code == 422, response.text
     assert client.get("/api/instances", headers=cast.admin.headers).json()["items"] == []
+
+
+def test_a_cursor_the_api_did_not_return_is_a_422_not_a_crash(client: httpx.Client, cast: Cast) -> None:
+    import base64
+
+    for cursor in ("garbage", base64.urlsafe_b64encode(b"abc").decode(), base64.urlsafe_b64encode(b"x|y").decode()):
+        for sort in ("due", "created"):
+            response = client.get("/api/tasks", params={"cursor": cursor, "sort": sort}, headers=cast.market_hz.headers)
+            assert response.status_code == 422, (cursor, sort, response.text)
+        listed = client.get("/api/instances", params={"cursor": cursor}, headers=cast.admin.headers)
+        assert listed.status_code == 422, (cursor, listed.text)
