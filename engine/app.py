@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -64,6 +64,11 @@ def _invalid_data(_: Request, exc: runtime.InvalidData) -> JSONResponse:
 def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
     log.info("integrity conflict: %s", exc.orig)
     return _error(409, "并发冲突，请重试 / conflicting concurrent change, retry")
+
+
+def _out_of_range(_: Request, exc: Exception) -> JSONResponse:
+    log.info("value out of range: %s", exc)
+    return _error(422, "数值超出范围 / a number in the request is out of range")
 
 
 def _operational(_: Request, exc: OperationalError) -> JSONResponse:
@@ -125,6 +130,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_exception_handler(runtime.InvalidData, _invalid_data)
     app.add_exception_handler(IntegrityError, _integrity)
     app.add_exception_handler(OperationalError, _operational)
+    app.add_exception_handler(DataError, _out_of_range)
+    app.add_exception_handler(OverflowError, _out_of_range)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(ServerTime, engine=db, manual=settings.clock == "manual")
     routers = (

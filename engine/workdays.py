@@ -18,7 +18,6 @@ days that the table does not mention: they are not provisional.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -253,7 +252,8 @@ def _csv_entries(text: str) -> tuple[list[_Entry], list[HolidayProblem]]:
     entries: list[_Entry] = []
     problems: list[HolidayProblem] = []
     seen_content = False
-    for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
+    # one line at a time: a stray carriage return inside a line is a bad line, not a reader crash
+    for number, cells in enumerate((next(csv.reader([line]), []) for line in text.splitlines()), start=1):
         if not cells or all(not c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
             continue
         if not seen_content and cells[0].strip().lower() == "date":

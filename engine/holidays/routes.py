@@ -1,4 +1,6 @@
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from engine import clock
 from engine.auth.deps import Admin, CurrentPrincipal
@@ -11,7 +13,9 @@ router = APIRouter(prefix="/api", tags=["holidays"])
 
 
 @router.get("/holidays", response_model=HolidayTable)
-def table(session: SessionDep, who: CurrentPrincipal, year: int | None = None) -> HolidayTable:
+def table(
+    session: SessionDep, who: CurrentPrincipal, year: Annotated[int | None, Query(ge=1900, le=2200)] = None
+) -> HolidayTable:
     """The holiday table, and a warning while next year's holidays are unknown (deadlines provisional)."""
     years, library, warning = service.coverage(session, now=clock.now(session))
     rows = [HolidayView(day=h.day, is_workday=h.is_workday, name=h.name) for h in service.list_holidays(session, year)]

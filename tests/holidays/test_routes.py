@@ -64,3 +64,9 @@ def test_a_holiday_file_with_bad_dates_is_refused_whole(client: httpx.Client, ca
 def test_only_admins_import_holidays(client: httpx.Client, cast: Cast) -> None:
     response = client.post("/api/admin/holidays", json={"content": NOTICE_2031}, headers=cast.designer.headers)
     assert response.status_code == 403
+
+
+def test_a_holiday_file_with_control_characters_is_a_422_not_a_crash(client: httpx.Client, cast: Cast) -> None:
+    response = client.post("/api/admin/holidays", json={"content": "\ub589\x98\r\b\x98"}, headers=cast.admin.headers)
+    assert response.status_code == 422
+    assert client.get("/api/holidays", params={"year": 39408}, headers=cast.admin.headers).status_code == 422

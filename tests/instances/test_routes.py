@@ -165,3 +165,9 @@ def test_a_cursor_the_api_did_not_return_is_a_422_not_a_crash(client: httpx.Clie
             assert response.status_code == 422, (cursor, sort, response.text)
         listed = client.get("/api/instances", params={"cursor": cursor}, headers=cast.admin.headers)
         assert listed.status_code == 422, (cursor, listed.text)
+
+
+def test_an_id_too_large_for_the_database_is_a_422(client: httpx.Client, cast: Cast) -> None:
+    huge = 2**70
+    assert client.get(f"/api/instances/{huge}", headers=cast.admin.headers).status_code == 422
+    assert client.get(f"/api/tasks/{huge}", headers=cast.admin.headers).status_code == 422
