@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from engine import forms, runtime, workdays
@@ -18,7 +19,9 @@ from engine.auth.schemas import Principal
 from engine.bundles import service as bundles
 from engine.bundles.compiled import VersionArtefacts
 from engine.bundles.validation import lane_key
+from engine.clock import to_cst
 from engine.commitments import service as commitments
+from engine.commitments.models import Commitment
 from engine.config import get_settings
 from engine.errors import Conflict, Forbidden, Invalid, NotFound, invalid
 from engine.holidays import service as holidays
@@ -576,20 +579,42 @@ def _apply(
 
 
 def import_holidays(session: Session, who: Principal, content: str, *, now: datetime) -> tuple[list[int], int, int]:
-    """Load a holiday notice and move every open deadline that was computed without it."""
+    """Load a holiday notice and move every open deadline that was counted without it: instance deadlines,
+    commitments and the workflow timers that wait on a commitment's deadline."""
     rows = holidays.parse(content)
     years = holidays.import_rows(session, rows, who=who.name, now=now)
     calendar = calendar_for(session)
+    provisional_commitment = select(Commitment.instance_id).where(
+        Commitment.state == "open", Commitment.provisional.is_(True)
+    )
     affected = session.exec(
         select(ProcessInstance)
-        .where(ProcessInstance.status == "running", ProcessInstance.deadline_provisional.is_(True))
+        .where(
+            ProcessInstance.status == "running",
+            sa.or_(ProcessInstance.deadline_provisional.is_(True), ProcessInstance.id.in_(provisional_commitment)),
+        )
+        .order_by(ProcessInstance.id)
         .with_for_update()
     ).all()
     for instance in affected:
-        deadlines.reschedule(session, instance, calendar, now)
+        if instance.deadline_provisional:
+            deadlines.reschedule(session, instance, calendar, now)
         for commitment, items in commitments.for_instance(session, instance.id):
-            if commitment.state == "open":
-                commitments.reschedule(session, commitment, items, calendar)
+            if commitment.state != "open":
+                continue
+            before = commitment.deadline_at
+            commitments.reschedule(session, commitment, items, calendar)
+            if commitment.deadline_at != before:
+                arte = bundles.version_artefacts(session, instance.version_id)
+                step = runtime.update_data(
+                    arte.compiled,
+                    instance.state,
+                    {"commitment_deadline": to_cst(commitment.deadline_at)},
+                    now=now,
+                    functions=script_functions(calendar, now),
+                    time_limit_s=_time_limit(),
+                )
+                _apply(session, instance, arte, step, now=now, calendar=calendar)
     audit.append(
         session,
         at=now,

@@ -30,6 +30,7 @@ from .step import (
     snapshot,
     start,
     task_data,
+    update_data,
 )
 
 __all__ = [
@@ -62,4 +63,5 @@ __all__ = [
     "specs",
     "start",
     "task_data",
+    "update_data",
 ]

@@ -237,6 +237,44 @@ def fire_timers(
         return _execute(compiled, workflow, None, fire, lambda: state)
 
 
+def update_data(
+    compiled: CompiledBundle,
+    state: bytes,
+    updates: dict[str, Any],
+    *,
+    now: datetime,
+    functions: Functions = _NO_FUNCTIONS,
+    time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+) -> Step:
+    """Set process data the engine owns (e.g. ``commitment_deadline`` after a holiday import) in the
+    instance and in every unfinished task, and re-evaluate the waiting timers whose expression reads
+    one of those keys, so a deadline that moved out does not fire at its old time."""
+    updates = _caller_data(updates, "updates")
+    engine = _engine(compiled, functions, time_limit_s)
+    with clock.frozen(now):
+        workflow, failure = stored.loads(state, compiled, engine)
+        if failure is not None or workflow.is_completed():
+            return Step(state, build(compiled, workflow, failure))
+
+        def apply(wf: BpmnWorkflow, run: _Run) -> None:
+            wf.data.update(_copy(updates))
+            for task in list(live_tasks(wf)):
+                if task.state in (TaskState.COMPLETED, TaskState.CANCELLED):
+                    continue
+                # a waiting task re-inherits its parent's data when refreshed: update the whole line
+                line: Task | None = task
+                while line is not None:
+                    line.data.update(_copy(updates))
+                    line = line.parent
+                expression = getattr(getattr(task.task_spec, "event_definition", None), "expression", None)
+                if task.state == TaskState.WAITING and expression and any(k in expression for k in updates):
+                    task.internal_data.pop("event_value", None)
+            wf.refresh_timers()
+            _advance(wf, run)
+
+        return _execute(compiled, workflow, None, apply, lambda: state)
+
+
 def cancel(
     compiled: CompiledBundle,
     state: bytes,

@@ -155,3 +155,33 @@ def test_an_unhappy_owner_rates_the_service_2_and_the_window_gets_a_rectificatio
     )
     assert closed.status_code == 200, closed.text
     assert town.inbox(town.clerk(BUNDLE, "window")) == []
+
+
+def test_a_holiday_notice_moves_a_provisional_commitment_deadline_and_its_timer_with_it(town: Town) -> None:
+    """Accepted on a Tuesday of a year nobody's calendar knows: the 2-working-day signboard promise counts
+    weekends only. The notice then makes the rest of the week 春节: the promise, and the BPMN timer that
+    would revoke the licence, both move to the new deadline instead of firing at the old one."""
+    town.open(BUNDLE)
+    town.advance(now="2031-01-28T09:00:00+08:00")
+    instance = town.apply(BUNDLE, fresh(RESTAURANT), missing_materials=["signboard_design"])
+    iid = instance["id"]
+    [promise] = instance["commitments"]
+    assert promise["provisional"] is True and promise["deadline"].startswith("2031-01-30T23:59:59")
+    town.work(town.clerk(BUNDLE, "window"), iid, "accept", RESTAURANT_TASKS["accept"])
+
+    notice = "date,type,name\n" + "".join(
+        f"2031-{d},holiday,春节\n" for d in ("01-29", "01-30", "01-31", "02-03", "02-04", "02-05")
+    )
+    imported = town.client.post("/api/admin/holidays", json={"content": notice}, headers=town.admin.headers)
+    assert imported.status_code == 200, imported.text
+    [promise] = town.show(iid)["commitments"]
+    assert promise["provisional"] is False and promise["deadline"].startswith("2031-02-07T23:59:59")
+
+    town.advance(now="2031-02-01T09:00:00+08:00")  # past the old deadline
+    view = town.show(iid)
+    assert view["commitments"][0]["state"] == "open" and "revoke" not in ready(view)
+    assert "supply_materials" in ready(view)
+
+    town.advance(now="2031-02-08T09:00:00+08:00")  # past the new one
+    view = town.show(iid)
+    assert view["commitments"][0]["state"] == "breached" and "revoke" in ready(view)
