@@ -224,17 +224,12 @@ def fire_timers(
     time_limit_s: float = DEFAULT_TIME_LIMIT_S,
 ) -> Step:
     """Fire every timer due at ``now`` and run on.  A no-op for instances that are not running."""
-    engine = _engine(compiled, functions, time_limit_s)
-    with clock.frozen(now):
-        workflow, failure = stored.loads(state, compiled, engine)
-        if failure is not None or workflow.is_completed():
-            return Step(state, build(compiled, workflow, failure))
 
-        def fire(wf: BpmnWorkflow, run: _Run) -> None:
-            wf.refresh_timers()
-            _advance(wf, run)
+    def fire(wf: BpmnWorkflow, run: _Run) -> None:
+        wf.refresh_timers()
+        _advance(wf, run)
 
-        return _execute(compiled, workflow, None, fire, lambda: state)
+    return _while_running(compiled, state, fire, now=now, functions=functions, time_limit_s=time_limit_s)
 
 
 def update_data(
@@ -250,29 +245,42 @@ def update_data(
     instance and in every unfinished task, and re-evaluate the waiting timers whose expression reads
     one of those keys, so a deadline that moved out does not fire at its old time."""
     updates = _caller_data(updates, "updates")
+
+    def apply(wf: BpmnWorkflow, run: _Run) -> None:
+        wf.data.update(_copy(updates))
+        for task in list(live_tasks(wf)):
+            if task.state in (TaskState.COMPLETED, TaskState.CANCELLED):
+                continue
+            # a waiting task re-inherits its parent's data when refreshed: update the whole line
+            line: Task | None = task
+            while line is not None:
+                line.data.update(_copy(updates))
+                line = line.parent
+            expression = getattr(getattr(task.task_spec, "event_definition", None), "expression", None)
+            if task.state == TaskState.WAITING and expression and any(k in expression for k in updates):
+                task.internal_data.pop("event_value", None)
+        wf.refresh_timers()
+        _advance(wf, run)
+
+    return _while_running(compiled, state, apply, now=now, functions=functions, time_limit_s=time_limit_s)
+
+
+def _while_running(
+    compiled: CompiledBundle,
+    state: bytes,
+    action: Callable[[BpmnWorkflow, _Run], None],
+    *,
+    now: datetime,
+    functions: Functions,
+    time_limit_s: float,
+) -> Step:
+    """Run ``action`` on a running instance; a failed or finished one is returned unchanged."""
     engine = _engine(compiled, functions, time_limit_s)
     with clock.frozen(now):
         workflow, failure = stored.loads(state, compiled, engine)
         if failure is not None or workflow.is_completed():
             return Step(state, build(compiled, workflow, failure))
-
-        def apply(wf: BpmnWorkflow, run: _Run) -> None:
-            wf.data.update(_copy(updates))
-            for task in list(live_tasks(wf)):
-                if task.state in (TaskState.COMPLETED, TaskState.CANCELLED):
-                    continue
-                # a waiting task re-inherits its parent's data when refreshed: update the whole line
-                line: Task | None = task
-                while line is not None:
-                    line.data.update(_copy(updates))
-                    line = line.parent
-                expression = getattr(getattr(task.task_spec, "event_definition", None), "expression", None)
-                if task.state == TaskState.WAITING and expression and any(k in expression for k in updates):
-                    task.internal_data.pop("event_value", None)
-            wf.refresh_timers()
-            _advance(wf, run)
-
-        return _execute(compiled, workflow, None, apply, lambda: state)
+        return _execute(compiled, workflow, None, action, lambda: state)
 
 
 def cancel(
