@@ -17,7 +17,6 @@ from engine.auth import service as auth
 from engine.auth.models import User
 from engine.auth.schemas import Principal, UserCreate
 from engine.bundles import service as bundles
-from engine.bundles.models import BundleVersion
 from engine.db import transaction
 from engine.events import service as events
 from engine.events.schemas import EventIn
@@ -36,11 +35,7 @@ DATA_PLATFORM = Principal("demo-data-platform", "system")  # the province's data
 
 
 def _clerks(session) -> list[tuple[str, str]]:
-    departments: dict[str, str] = {}
-    for manifest in session.exec(select(BundleVersion.manifest)):
-        for lane in manifest["lanes"].values():
-            departments.setdefault(lane["department"], lane["department_name"])
-    return sorted(departments.items())
+    return sorted((code, names["zh"]) for code, names in bundles.department_names(session).items())
 
 
 def clerk_name(department: str, region: str) -> str:

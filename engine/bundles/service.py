@@ -167,11 +167,15 @@ def activate(session: Session, who: Principal, bundle_id: str, number: int, *, n
 
 
 def department_names(session: Session) -> dict[str, dict[str, str]]:
-    """Department code → {"zh": name, "en": name}, from the lanes of every active version."""
+    """Department code → {"zh": name, "en": name} from the lanes of every active version. Lanes may
+    qualify a department ("政务服务中心（统一出件窗口）"); the shortest name is the department's own."""
     names: dict[str, dict[str, str]] = {}
     for _, version in list_bundles(session):
         for lane in version.manifest["lanes"].values():
-            entry = names.setdefault(lane["department"], {"zh": lane["department_name"]})
-            if lane.get("department_name_en"):
-                entry.setdefault("en", lane["department_name_en"])
+            known = names.get(lane["department"])
+            if known is None or len(lane["department_name"]) < len(known["zh"]):
+                entry = {"zh": lane["department_name"]}
+                if lane.get("department_name_en"):
+                    entry["en"] = lane["department_name_en"]
+                names[lane["department"]] = entry
     return names
