@@ -364,8 +364,7 @@ def _free_port() -> int:
 class Server:
     """``python -m uvicorn engine.app:create_app --factory`` in its own process (and process group)."""
 
-    def __init__(self, database_url: str, workers: int, log: Path, app: str = "engine.app:create_app") -> None:
-        self.app = app
+    def __init__(self, database_url: str, workers: int, log: Path) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workers = workers
@@ -376,7 +375,7 @@ class Server:
     def __enter__(self) -> Server:
         env = {**os.environ, **SERVER_ENV, "YIJIAN_DATABASE_URL": self.database_url}
         cmd = [
-            sys.executable, "-m", "uvicorn", self.app, "--factory",
+            sys.executable, "-m", "uvicorn", "engine.app:create_app", "--factory",
             "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers),
             "--log-level", "warning", "--no-access-log",
         ]  # fmt: skip

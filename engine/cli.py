@@ -134,6 +134,22 @@ def apikeys_create(name: str, region: Annotated[str | None, typer.Option()] = No
     typer.echo(key)
 
 
+@apikeys_app.command("revoke")
+def apikeys_revoke(name: str) -> None:
+    """Revoke an external system's key at once (e.g. when it leaked); requests with it get 401."""
+    from engine import clock
+    from engine.auth import service
+    from engine.db import transaction
+    from engine.errors import DomainError
+
+    try:
+        with transaction() as session:
+            service.revoke_api_key(session, name, now=clock.now(session))
+    except DomainError as exc:
+        _fail(exc.detail, exc.errors)
+    typer.echo(f"API key {name} revoked")
+
+
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Recompute the audit hash chain; exit 1 naming every entry that was edited or removed."""

@@ -26,10 +26,6 @@ class DomainError(Exception):
         self.errors: list[ErrorItem] = list(errors)
 
 
-class BadRequest(DomainError):
-    status_code = 400
-
-
 class Unauthenticated(DomainError):
     status_code = 401
 

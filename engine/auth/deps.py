@@ -44,10 +44,8 @@ def _requires(*roles: str):
     return check
 
 
-OptionalPrincipal = Annotated[Principal | None, Depends(_principal)]
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 Admin = Annotated[Principal, Depends(_requires("admin"))]
 Designer = Annotated[Principal, Depends(_requires("designer", "admin"))]
-Auditor = Annotated[Principal, Depends(_requires("auditor", "admin"))]
 Starter = Annotated[Principal, Depends(_requires("applicant", "clerk", "system", "admin"))]
 System = Annotated[Principal, Depends(_requires("system", "admin"))]

@@ -4,8 +4,6 @@ from sqlmodel import Field, SQLModel
 
 from engine.db import UTCDateTime
 
-ROLES = ("admin", "designer", "clerk", "auditor", "applicant")
-
 
 class User(SQLModel, table=True):
     __tablename__ = "user_account"

@@ -3,8 +3,6 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Role = Literal["admin", "designer", "clerk", "auditor", "applicant", "system"]
-
 
 @dataclass(frozen=True)
 class Principal:
@@ -16,10 +14,6 @@ class Principal:
     region: str | None = None
     user_id: int | None = None
     display_name: str = ""
-
-    @property
-    def is_system(self) -> bool:
-        return self.role == "system"
 
 
 class TokenView(BaseModel):

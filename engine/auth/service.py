@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from engine.auth.models import ApiKey, AuthToken, User
 from engine.auth.schemas import Principal, UserCreate
 from engine.config import get_settings
-from engine.errors import Conflict, Forbidden, Unauthenticated, invalid
+from engine.errors import Conflict, Unauthenticated, invalid
 from engine.regions import divisions
 
 
@@ -139,8 +139,3 @@ def principal_for_api_key(session: Session, key: str) -> Principal:
 
 def list_users(session: Session) -> list[User]:
     return list(session.exec(select(User).order_by(User.username)))
-
-
-def require_role(principal: Principal, *roles: str) -> None:
-    if principal.role not in roles:
-        raise Forbidden(f"角色 {principal.role} 无权执行此操作 / role {principal.role} may not do this")

@@ -19,7 +19,6 @@ class VersionView(BaseModel):
     deployed_at: Instant
     active: bool
     files: list[str] = []
-    instance_count: int = 0
 
 
 class VersionDetail(VersionView):

@@ -17,7 +17,3 @@ def mask_ids(value: Any) -> Any:
     if isinstance(value, list):
         return [mask_ids(v) for v in value]
     return value
-
-
-def has_ids(value: Any) -> bool:
-    return mask_ids(value) != value

@@ -60,11 +60,3 @@ def mark_fired(session: Session, timer: Timer, *, now: datetime) -> None:
     timer.fired_at = now
     session.add(timer)
     session.flush()
-
-
-def pending_for(session: Session, instance_id: int) -> list[Timer]:
-    return list(
-        session.exec(
-            select(Timer).where(Timer.instance_id == instance_id, Timer.status == "pending").order_by(Timer.due_at)
-        )
-    )

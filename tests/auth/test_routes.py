@@ -89,6 +89,10 @@ def test_an_api_key_from_the_cli_is_stored_hashed_and_lets_a_system_send_events(
     assert client.post("/api/events", json=event, headers={"X-API-Key": key + "x"}).status_code == 401
     assert client.get("/api/me", headers={"X-API-Key": key}).json()["role"] == "system"
 
+    assert _cli(db, "apikeys", "revoke", "province-portal").returncode == 0
+    assert client.post("/api/events", json=event, headers={"X-API-Key": key}).status_code == 401
+    assert _cli(db, "apikeys", "revoke", "no-such-key").returncode == 1
+
 
 def test_roles_are_checked_on_every_kind_of_endpoint(client: httpx.Client, cast: Cast) -> None:
     assert client.get("/api/admin/users", headers=cast.market_hz.headers).status_code == 403
