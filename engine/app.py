@@ -1,4 +1,13 @@
-"""The FastAPI application: routers, the one error handler, static admin pages."""
+"""The FastAPI application: routers, the one error handler, static admin pages.
+
+Every route and dependency is ``async def`` and runs its blocking database work on the event loop:
+a worker process serves one API request at a time, start to commit, and the service scales with
+worker processes (``yijian serve --workers``), as a pre-forking server does. Sync routes would run
+in FastAPI's thread pool, and on the 2-core benchmark machine those threads fighting over one GIL,
+plus four thread hand-offs per request, cost 27 % more CPU per task completion and a third of the
+throughput (bench/RESULTS.md). The price: a slow request (a deploy, a login's password hash) holds
+up the other requests of its process, not of the service.
+"""
 
 import logging
 import mimetypes
@@ -14,7 +23,6 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -96,7 +104,7 @@ class ServerTime:
 
         async def send_with_time(message: Message) -> None:
             if message["type"] == "http.response.start":
-                now = await run_in_threadpool(self._now) if self.manual else self._now()
+                now = self._now()
                 message = {**message, "headers": [*message.get("headers", []), (b"x-server-time", now.encode())]}
             await send(message)
 
@@ -132,7 +140,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_exception_handler(OperationalError, _operational)
     app.add_exception_handler(DataError, _out_of_range)
     app.add_exception_handler(OverflowError, _out_of_range)
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(ServerTime, engine=db, manual=settings.clock == "manual")
     routers = (
         auth_router,
@@ -151,7 +158,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.include_router(router)
 
     @app.get("/api/health", tags=["health"])
-    def health() -> dict[str, str]:
+    async def health() -> dict[str, str]:
         try:
             with db.connect() as conn:
                 conn.execute(text("SELECT 1"))
@@ -162,10 +169,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     mimetypes.add_type("text/javascript", ".js")
     if settings.admin_ui_dir.is_dir():
-        app.mount("/ui", StaticFiles(directory=settings.admin_ui_dir, html=True), name="ui")
+        # compressed: the vendored editor and viewer bundles are megabytes; API replies are a few KB and
+        # skip the extra middleware on the hot path
+        static = GZipMiddleware(StaticFiles(directory=settings.admin_ui_dir, html=True), minimum_size=1024)
+        app.mount("/ui", static, name="ui")
 
         @app.get("/", include_in_schema=False)
-        def root() -> RedirectResponse:
+        async def root() -> RedirectResponse:
             return RedirectResponse("/ui/")
 
     return app

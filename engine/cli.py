@@ -1,6 +1,7 @@
 """``yijian``: run, migrate, deploy and administer the service from a shell."""
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -230,9 +231,11 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     demo: Annotated[bool, typer.Option(help="seed demo data first")] = False,
-    workers: Annotated[int, typer.Option(min=1, max=64, help="processes; 2 per 2 cores on PostgreSQL")] = 1,
+    workers: Annotated[
+        int | None, typer.Option(min=1, max=64, help="processes, each serving one request at a time [default: cores]")
+    ] = None,
 ) -> None:
-    """Serve the API and the admin pages (migrates first). Several workers share nothing but the database."""
+    """Serve the API and the admin pages (migrates first). Workers share nothing but the database."""
     import uvicorn
 
     if demo:
@@ -240,7 +243,8 @@ def serve(
     else:
         migrate()
     typer.echo(f"serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run("engine.app:create_app", factory=True, host=host, port=port, log_level="info", workers=workers)
+    count = workers or max(2, os.cpu_count() or 1)
+    uvicorn.run("engine.app:create_app", factory=True, host=host, port=port, log_level="info", workers=count)
 
 
 def main() -> None:  # pragma: no cover - console entry point

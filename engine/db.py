@@ -6,7 +6,7 @@ a deferred transaction that reads first and writes later can fail with "database
 another writer committed in between, and that would lose an accepted change under concurrency.
 """
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -94,7 +94,8 @@ def transaction(engine: Engine | None = None) -> Iterator[Session]:
             raise
 
 
-def _request_session(request: Request) -> Iterator[Session]:
+async def _request_session(request: Request) -> AsyncIterator[Session]:
+    """``transaction`` for a request, on the event loop like everything else of it (see ``engine.app``)."""
     engine: Engine = request.app.state.engine
     reads_only = request.method in ("GET", "HEAD") and "reveal" not in request.query_params  # a reveal is audited
     with transaction(read_only(engine) if reads_only else engine) as session:

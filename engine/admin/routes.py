@@ -26,7 +26,7 @@ class ClockView(BaseModel):
 
 
 @router.post("/clock", response_model=ClockView)
-def move_clock(body: ClockMove, session: SessionDep, who: Admin) -> ClockView:
+async def move_clock(body: ClockMove, session: SessionDep, who: Admin) -> ClockView:
     """Move the manual clock forward and fire every timer now due (tests and demos only)."""
     if get_settings().clock != "manual":
         raise NotFound("the clock is the system clock (set YIJIAN_CLOCK=manual to move it)")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, insert, update
+from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
@@ -15,6 +15,7 @@ from engine.audit.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
 _PENDING = "yijian.audit_pending"
+_ENTRIES, _HEAD = AuditEntry.__table__, AuditHead.__table__
 _COLUMNS = ("id", "at", "actor", "action", "bundle_id", "instance_id", "task_id", "detail", "prev_hash", "hash")
 
 
@@ -39,14 +40,14 @@ def _entry_hash(prev_hash: str, entry: AuditEntry) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def _locked_head(session: Session) -> AuditHead:
-    stmt = select(AuditHead).where(AuditHead.id == 1).with_for_update().execution_options(populate_existing=True)
+def _locked_head(session: Session) -> tuple[int, str]:
+    """The chain's last id and hash, its row locked until commit (created with the first entry)."""
+    stmt = select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == 1).with_for_update()
     head = session.exec(stmt).first()
     if head is None:
-        head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
-        session.add(head)
-        session.flush()
-    return head
+        session.execute(_HEAD.insert().values(id=1, last_id=0, last_hash=GENESIS))
+        return 0, GENESIS
+    return head[0], head[1]
 
 
 def append(
@@ -84,17 +85,16 @@ def _chain_pending(session: OrmSession) -> None:
     if not pending:
         return
     session.flush()
-    head = _locked_head(session)
-    last_id, last_hash = head.last_id, head.last_hash
+    last_id, last_hash = _locked_head(session)
     rows = []
     for entry in pending:
         entry.id, entry.prev_hash = last_id + 1, last_hash
         entry.hash = _entry_hash(last_hash, entry)
         last_id, last_hash = entry.id, entry.hash
         rows.append({c: getattr(entry, c) for c in _COLUMNS})
-    # Core statements: one executemany and one update, not a unit of work per entry.
-    session.execute(insert(AuditEntry), rows)
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_id=last_id, last_hash=last_hash))
+    # Core statements on the tables: one executemany and one update, no unit of work or ORM bulk path.
+    session.execute(_ENTRIES.insert(), rows)
+    session.execute(_HEAD.update().where(_HEAD.c.id == 1).values(last_id=last_id, last_hash=last_hash))
 
 
 @event.listens_for(OrmSession, "after_rollback")

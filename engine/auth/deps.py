@@ -15,7 +15,7 @@ _bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False)
 
 
-def _principal(
+async def _principal(
     request: Request,
     session: SessionDep,
     token: Annotated[str | None, Depends(_bearer)],
@@ -29,14 +29,14 @@ def _principal(
     return None
 
 
-def current_principal(principal: Annotated[Principal | None, Depends(_principal)]) -> Principal:
+async def current_principal(principal: Annotated[Principal | None, Depends(_principal)]) -> Principal:
     if principal is None:
         raise Unauthenticated("需要登录 / not authenticated")
     return principal
 
 
 def _requires(*roles: str):
-    def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    async def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if principal.role not in roles:
             raise Forbidden(f"角色 {principal.role} 无权执行此操作 / role {principal.role} may not do this")
         return principal

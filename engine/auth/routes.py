@@ -17,7 +17,7 @@ router = APIRouter(prefix="/api", tags=["auth"])
 
 
 @router.post("/auth/token", response_model=TokenView)
-def login(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep) -> TokenView:
+async def login(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep) -> TokenView:
     """OAuth2 password flow: exchange username and password for a bearer token."""
     ttl = timedelta(minutes=get_settings().token_ttl_minutes)
     token, expires_at = service.issue_token(session, form.username, form.password, now=clock.system_now(), ttl=ttl)
@@ -25,14 +25,14 @@ def login(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: Sessio
 
 
 @router.post("/auth/logout", status_code=204)
-def logout(request: Request, session: SessionDep, who: CurrentPrincipal) -> None:
+async def logout(request: Request, session: SessionDep, who: CurrentPrincipal) -> None:
     """Revoke the bearer token this request carries."""
     token = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
     service.revoke_token(session, token)
 
 
 @router.get("/me", response_model=MeView)
-def me(who: CurrentPrincipal, session: SessionDep) -> MeView:
+async def me(who: CurrentPrincipal, session: SessionDep) -> MeView:
     """Who is calling, with the department's and region's names for page headers."""
     names = bundles.department_names(session).get(who.department, {}) if who.department else {}
     return MeView(
@@ -48,18 +48,18 @@ def me(who: CurrentPrincipal, session: SessionDep) -> MeView:
 
 
 @router.get("/admin/users", response_model=list[UserView])
-def list_users(session: SessionDep, who: Admin) -> list[UserView]:
+async def list_users(session: SessionDep, who: Admin) -> list[UserView]:
     return [UserView.model_validate(u, from_attributes=True) for u in service.list_users(session)]
 
 
 @router.post("/admin/users", response_model=UserView, status_code=201)
-def create_user(body: UserCreate, session: SessionDep, who: Admin) -> UserView:
+async def create_user(body: UserCreate, session: SessionDep, who: Admin) -> UserView:
     user = service.create_user(session, body, now=clock.now(session))
     return UserView.model_validate(user, from_attributes=True)
 
 
 @router.post("/admin/apikeys", response_model=ApiKeyView, status_code=201)
-def create_api_key(body: ApiKeyCreate, session: SessionDep, who: Admin) -> ApiKeyView:
+async def create_api_key(body: ApiKeyCreate, session: SessionDep, who: Admin) -> ApiKeyView:
     """Create a key for an external system; the key is shown once and stored hashed."""
     key = service.create_api_key(session, body.name, region=body.region, now=clock.now(session))
     return ApiKeyView(name=body.name, prefix=key[:10], key=key)

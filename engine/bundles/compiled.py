@@ -80,6 +80,10 @@ def remember(version: BundleVersion, files: dict[str, bytes], compiled: runtime.
     return item
 
 
+def cached(content_hash: str) -> VersionArtefacts | None:
+    return _cache.get(content_hash)
+
+
 def artefacts(session: Session, version: BundleVersion) -> VersionArtefacts:
     item = _cache.get(version.content_hash)
     if item is not None:

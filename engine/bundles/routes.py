@@ -75,13 +75,13 @@ async def validate(files: Uploads, who: Designer) -> ValidationReport:
 
 
 @router.get("", response_model=list[BundleSummary])
-def list_bundles(session: SessionDep) -> list[BundleSummary]:
+async def list_bundles(session: SessionDep) -> list[BundleSummary]:
     """The public catalogue: every bundle with its active version."""
     return [BundleSummary(**_summary(b, v)) for b, v in service.list_bundles(session)]
 
 
 @router.get("/{bundle_id}", response_model=BundleDetail)
-def get_bundle(bundle_id: str, session: SessionDep) -> BundleDetail:
+async def get_bundle(bundle_id: str, session: SessionDep) -> BundleDetail:
     bundle = service.get_bundle(session, bundle_id)
     versions = service.list_versions(session, bundle_id)
     active = next(v for v in versions if v.version == bundle.active_version)
@@ -100,7 +100,7 @@ def get_bundle(bundle_id: str, session: SessionDep) -> BundleDetail:
 
 
 @router.get("/{bundle_id}/versions/{number}", response_model=VersionDetail)
-def get_version(bundle_id: str, number: int, session: SessionDep) -> VersionDetail:
+async def get_version(bundle_id: str, number: int, session: SessionDep) -> VersionDetail:
     """One version as deployed: its manifest and files (running instances may be on an older one)."""
     version = service.get_version(session, bundle_id, number)
     active = service.get_bundle(session, bundle_id).active_version == number
@@ -116,27 +116,27 @@ def get_version(bundle_id: str, number: int, session: SessionDep) -> VersionDeta
 
 
 @router.get("/{bundle_id}/versions/{number}/files/{name:path}")
-def get_file(bundle_id: str, number: int, name: str, session: SessionDep) -> Response:
+async def get_file(bundle_id: str, number: int, name: str, session: SessionDep) -> Response:
     row = service.get_file(session, bundle_id, number, name)
     media = "application/json" if name.endswith(".json") else "application/xml"
     return Response(row.content, media_type=f"{media}; charset=utf-8")
 
 
 @router.post("/{bundle_id}/versions/{number}/activate", response_model=BundleSummary)
-def activate(bundle_id: str, number: int, session: SessionDep, who: Designer) -> BundleSummary:
+async def activate(bundle_id: str, number: int, session: SessionDep, who: Designer) -> BundleSummary:
     """Make a version the one new instances use (also a rollback); running instances keep theirs."""
     bundle = service.activate(session, who, bundle_id, number, now=clock.now(session))
     return BundleSummary(**_summary(bundle, service.get_version(session, bundle_id, number)))
 
 
 @router.get("/{bundle_id}/application-form", response_model=FormView, response_model_by_alias=True)
-def application_form(bundle_id: str, session: SessionDep) -> FormView:
+async def application_form(bundle_id: str, session: SessionDep) -> FormView:
     """The merged application form (一表申请) of the active version."""
     merged = service.active_artefacts(session, bundle_id).application_form()
     return FormView(schema=merged.schema, ui_schema=merged.ui_schema)
 
 
 @router.get("/{bundle_id}/guide")
-def guide(bundle_id: str, session: SessionDep) -> dict:
+async def guide(bundle_id: str, session: SessionDep) -> dict:
     """办事指南 (一次告知): departments and items, materials (tolerable ones marked), steps, time limit, 四减."""
     return bundle_guide.guide(service.active_artefacts(session, bundle_id))

@@ -107,6 +107,12 @@ def active_artefacts(session: Session, bundle_id: str) -> VersionArtefacts:
 
 
 def version_artefacts(session: Session, version_id: int) -> VersionArtefacts:
+    """Every engine step needs its version's artefacts: read only the content hash, the cache's key, and
+    load the whole version row on a miss."""
+    content_hash = session.exec(select(BundleVersion.content_hash).where(BundleVersion.id == version_id)).first()
+    item = compiled_cache.cached(content_hash) if content_hash else None
+    if item is not None:
+        return item
     version = session.get(BundleVersion, version_id)
     if version is None:
         raise NotFound(f"unknown bundle version {version_id}")

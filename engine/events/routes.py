@@ -10,7 +10,7 @@ router = APIRouter(prefix="/api/events", tags=["events"])
 
 
 @router.post("", response_model=EventAccepted, status_code=202)
-def receive(body: EventIn, session: SessionDep, who: System) -> EventAccepted:
+async def receive(body: EventIn, session: SessionDep, who: System) -> EventAccepted:
     """A data event (免申即享): starts every active bundle whose message start event has its name.
     The same ``idempotency_key`` never starts anything twice."""
     record, duplicate = service.receive(session, who, body, now=clock.now(session))

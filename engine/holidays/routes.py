@@ -13,7 +13,7 @@ router = APIRouter(prefix="/api", tags=["holidays"])
 
 
 @router.get("/holidays", response_model=HolidayTable)
-def table(
+async def table(
     session: SessionDep, who: CurrentPrincipal, year: Annotated[int | None, Query(ge=1900, le=2200)] = None
 ) -> HolidayTable:
     """The holiday table, and a warning while next year's holidays are unknown (deadlines provisional)."""
@@ -23,7 +23,7 @@ def table(
 
 
 @router.post("/admin/holidays", response_model=ImportResult)
-def import_holidays(body: HolidayImport, session: SessionDep, who: Admin) -> ImportResult:
+async def import_holidays(body: HolidayImport, session: SessionDep, who: Admin) -> ImportResult:
     """Load an official holiday notice; open deadlines in those years are recomputed."""
     years, rows, recomputed = instances.import_holidays(session, who, body.content, now=clock.now(session))
     return ImportResult(years=years, rows=rows, recomputed_instances=recomputed)

@@ -21,14 +21,14 @@ router = APIRouter(prefix="/api/instances", tags=["instances"])
 
 
 @router.post("", response_model=InstanceView, status_code=201)
-def start(body: InstanceStart, session: SessionDep, who: Starter) -> InstanceView:
+async def start(body: InstanceStart, session: SessionDep, who: Starter) -> InstanceView:
     """Start an instance of the bundle's active version with the application data (一表申请)."""
     now = clock.now(session)
     return queries.view(session, who, service.start(session, who, body, now=now), now=now)
 
 
 @router.get("", response_model=Page[InstanceSummary])
-def list_instances(
+async def list_instances(
     session: SessionDep,
     who: CurrentPrincipal,
     bundle_id: str | None = None,
@@ -45,7 +45,7 @@ def list_instances(
 
 
 @router.get("/{instance_id}", response_model=InstanceView)
-def get_instance(
+async def get_instance(
     instance_id: int,
     session: SessionDep,
     who: CurrentPrincipal,
@@ -58,7 +58,7 @@ def get_instance(
 
 
 @router.post("/{instance_id}/messages", response_model=InstanceView)
-def send_message(instance_id: int, body: MessageSend, session: SessionDep, who: System) -> InstanceView:
+async def send_message(instance_id: int, body: MessageSend, session: SessionDep, who: System) -> InstanceView:
     """Deliver a BPMN message (e.g. an external system's result) to the catch event waiting for it."""
     now = clock.now(session)
     instance = service.send_message(session, who, instance_id, body.name, body.payload, now=now)
@@ -66,14 +66,16 @@ def send_message(instance_id: int, body: MessageSend, session: SessionDep, who: 
 
 
 @router.post("/{instance_id}/cancel", response_model=InstanceView)
-def cancel(instance_id: int, body: CancelBody, session: SessionDep, who: CurrentPrincipal) -> InstanceView:
+async def cancel(instance_id: int, body: CancelBody, session: SessionDep, who: CurrentPrincipal) -> InstanceView:
     now = clock.now(session)
     queries.get_visible(session, who, instance_id)
     return queries.view(session, who, service.cancel(session, who, instance_id, body.reason, now=now), now=now)
 
 
 @router.post("/{instance_id}/materials", response_model=InstanceView)
-def supply_material(instance_id: int, body: MaterialSupply, session: SessionDep, who: CurrentPrincipal) -> InstanceView:
+async def supply_material(
+    instance_id: int, body: MaterialSupply, session: SessionDep, who: CurrentPrincipal
+) -> InstanceView:
     """补齐容缺材料: record a supplied material; the last one fulfils the commitment."""
     now = clock.now(session)
     instance = service.supply_material(session, who, instance_id, body.material_id, body.reference, now=now)
@@ -81,6 +83,6 @@ def supply_material(instance_id: int, body: MaterialSupply, session: SessionDep,
 
 
 @router.get("/{instance_id}/diagram", response_model=DiagramView)
-def diagram(instance_id: int, session: SessionDep, who: CurrentPrincipal) -> DiagramView:
+async def diagram(instance_id: int, session: SessionDep, who: CurrentPrincipal) -> DiagramView:
     """The BPMN of the instance's version with each element's state, for a highlighted diagram."""
     return queries.diagram(session, queries.get_visible(session, who, instance_id))

@@ -283,14 +283,14 @@ def _record(
         webhooks.enqueue(session, event=action, payload=payload, now=now)
 
 
-def lock(session: Session, instance_id: int) -> ProcessInstance:
+def _locked(session: Session, which: sa.ColumnElement[bool]) -> ProcessInstance | None:
     """The instance row, locked for this transaction: concurrent commands on it run one after another."""
-    instance = session.exec(
-        select(ProcessInstance)
-        .where(ProcessInstance.id == instance_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).first()
+    stmt = select(ProcessInstance).where(which).with_for_update().execution_options(populate_existing=True)
+    return session.exec(stmt).first()
+
+
+def lock(session: Session, instance_id: int) -> ProcessInstance:
+    instance = _locked(session, ProcessInstance.id == instance_id)
     if instance is None:
         raise NotFound(f"未找到办件 {instance_id} / unknown instance {instance_id}")
     return instance
@@ -304,8 +304,10 @@ def _running(instance: ProcessInstance) -> None:
 def complete_task(
     session: Session, who: Principal, task_id: int, data: dict[str, Any], *, now: datetime
 ) -> ProcessInstance:
-    instance = lock(session, tasks.instance_of(session, task_id))
-    task = tasks.get_task(session, task_id)  # read after the lock: a concurrent completion is seen
+    instance = _locked(session, ProcessInstance.id == tasks.owner(task_id))
+    if instance is None:
+        raise tasks.unknown(task_id)
+    task = tasks.find(session, instance.id, task_id)  # read after the lock: a concurrent completion is seen
     tasks.check_actor(who, task)
     if task.kind == "rectification":  # 整改 after a bad rating: outside the workflow
         tasks.close(session, task, state="completed", at=now, by=who.name, result=data)
@@ -540,12 +542,9 @@ def _apply(
         if task.spiff_id not in ready:
             tasks.close(session, task, state="cancelled", at=now, by=None)
     known = {t.spiff_id for t in open_rows}
-    created = []
-    for human in snap.ready_tasks:
-        if human.id in known:
-            continue
-        task = tasks.add(session, _new_task(instance, arte, human, calendar, now))
-        created.append(task)
+    created = [_new_task(instance, arte, human, calendar, now) for human in snap.ready_tasks if human.id not in known]
+    tasks.add(session, created)
+    for task in created:
         _record(
             session,
             instance,

@@ -14,7 +14,7 @@ router = APIRouter(prefix="/api", tags=["ratings"])
 
 
 @router.post("/instances/{instance_id}/rating", response_model=RatingView, status_code=201)
-def rate(instance_id: int, body: RatingBody, session: SessionDep, who: CurrentPrincipal) -> RatingView:
+async def rate(instance_id: int, body: RatingBody, session: SessionDep, who: CurrentPrincipal) -> RatingView:
     """好差评: rate a completed application once; 1–2 opens a rectification task."""
     rating = service.rate(
         session, who, instance_id, score=body.score, comment=body.comment, lane=body.lane, now=clock.now(session)
@@ -23,7 +23,7 @@ def rate(instance_id: int, body: RatingBody, session: SessionDep, who: CurrentPr
 
 
 @router.get("/ratings", response_model=RatingReport)
-def ratings(
+async def ratings(
     session: SessionDep,
     who: CurrentPrincipal,
     bundle_id: str | None = None,

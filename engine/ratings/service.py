@@ -89,26 +89,24 @@ def _open_rectification(
     calendar = holidays.calendar(session)
     due = calendar.add_working_days(now, RECTIFY_WORKING_DAYS).at
     region = instance.receiving_region if lane["region"] == "receiving" else instance.handling_region
-    task = tasks.add(
-        session,
-        Task(
-            instance_id=instance.id,
-            bundle_id=instance.bundle_id,
-            bundle_name=instance.bundle_name,
-            spiff_id=f"rating-{rating.id}",
-            bpmn_id="rectification",
-            title=f"差评整改（{rating.score} 分）",
-            lane=rating.lane,
-            department=lane["department"],
-            department_name=lane["department_name"],
-            region=region,
-            subject=instance.subject,
-            kind="rectification",
-            due_at=due,
-            warn_at=calendar.add_working_days(now, RECTIFY_WORKING_DAYS - 1).at,
-            created_at=now,
-        ),
+    task = Task(
+        instance_id=instance.id,
+        bundle_id=instance.bundle_id,
+        bundle_name=instance.bundle_name,
+        spiff_id=f"rating-{rating.id}",
+        bpmn_id="rectification",
+        title=f"差评整改（{rating.score} 分）",
+        lane=rating.lane,
+        department=lane["department"],
+        department_name=lane["department_name"],
+        region=region,
+        subject=instance.subject,
+        kind="rectification",
+        due_at=due,
+        warn_at=calendar.add_working_days(now, RECTIFY_WORKING_DAYS - 1).at,
+        created_at=now,
     )
+    tasks.add(session, [task])
     audit.append(
         session,
         at=now,

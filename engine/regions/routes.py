@@ -16,7 +16,7 @@ class RegionView(BaseModel):
 
 
 @router.get("", response_model=list[RegionView])
-def regions(
+async def regions(
     level: Annotated[Literal["province", "prefecture", "county"] | None, Query()] = None,
     parent: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
 ) -> list[RegionView]:

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api/tasks", tags=["tasks"])
 
 
 @router.get("", response_model=Page[TaskView])
-def inbox(
+async def inbox(
     session: SessionDep,
     who: CurrentPrincipal,
     state: Annotated[str, Query(pattern="^(ready|completed|cancelled)$")] = "ready",
@@ -37,7 +37,7 @@ def inbox(
 
 
 @router.get("/{task_id}", response_model=TaskDetail)
-def get_task(
+async def get_task(
     task_id: int,
     session: SessionDep,
     who: CurrentPrincipal,
@@ -60,17 +60,19 @@ def get_task(
 
 
 @router.post("/{task_id}/claim", response_model=TaskView)
-def claim(task_id: int, session: SessionDep, who: CurrentPrincipal) -> TaskView:
+async def claim(task_id: int, session: SessionDep, who: CurrentPrincipal) -> TaskView:
     return queries.task_view(service.claim(session, who, task_id), clock.now(session))
 
 
 @router.post("/{task_id}/unclaim", response_model=TaskView)
-def unclaim(task_id: int, session: SessionDep, who: CurrentPrincipal) -> TaskView:
+async def unclaim(task_id: int, session: SessionDep, who: CurrentPrincipal) -> TaskView:
     return queries.task_view(service.unclaim(session, who, task_id), clock.now(session))
 
 
 @router.post("/{task_id}/complete")
-def complete(task_id: int, body: TaskComplete, session: SessionDep, who: CurrentPrincipal) -> dict[str, InstanceView]:
+async def complete(
+    task_id: int, body: TaskComplete, session: SessionDep, who: CurrentPrincipal
+) -> dict[str, InstanceView]:
     """Complete a ready task of the caller's department and region with its form data."""
     now = clock.now(session)
     instance = instances.complete_task(session, who, task_id, body.data, now=now)

@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
 from engine.auth.schemas import Principal
@@ -15,6 +17,7 @@ from engine.errors import Conflict, Forbidden, NotFound, invalid
 from engine.tasks.models import Task
 
 READ_ALL = ("admin", "auditor")
+_LOADED = "yijian.instance_tasks"
 
 
 def visible_to(who: Principal) -> sa.ColumnElement[bool]:
@@ -57,18 +60,20 @@ def sla_filter(sla: str, now: datetime) -> sa.ColumnElement[bool]:
     return Task.warn_at > now
 
 
+def unknown(task_id: int) -> NotFound:
+    return NotFound(f"未找到任务 {task_id} / unknown task {task_id}")
+
+
 def get_task(session: Session, task_id: int) -> Task:
     task = session.get(Task, task_id)
     if task is None:
-        raise NotFound(f"未找到任务 {task_id} / unknown task {task_id}")
+        raise unknown(task_id)
     return task
 
 
-def instance_of(session: Session, task_id: int) -> int:
-    instance_id = session.exec(select(Task.instance_id).where(Task.id == task_id)).first()
-    if instance_id is None:
-        raise NotFound(f"未找到任务 {task_id} / unknown task {task_id}")
-    return instance_id
+def owner(task_id: int) -> sa.ScalarSelect[int]:
+    """The id of the task's instance, as a subquery: the instance is found and locked in one statement."""
+    return select(Task.instance_id).where(Task.id == task_id).scalar_subquery()
 
 
 def get_visible(session: Session, who: Principal, task_id: int) -> Task:
@@ -185,22 +190,50 @@ def _locked(session: Session, task_id: int) -> Task:
         select(Task).where(Task.id == task_id).with_for_update().execution_options(populate_existing=True)
     ).first()
     if task is None:
-        raise NotFound(f"未找到任务 {task_id} / unknown task {task_id}")
+        raise unknown(task_id)
     return task
-
-
-def open_tasks(session: Session, instance_id: int) -> list[Task]:
-    return list(session.exec(select(Task).where(Task.instance_id == instance_id, Task.state == "ready")))
 
 
 def instance_tasks(session: Session, instance_id: int) -> list[Task]:
-    return list(session.exec(select(Task).where(Task.instance_id == instance_id).order_by(Task.id)))
+    """All tasks of an instance in id order, read once per transaction.
+
+    A command reads them after locking the instance, mirrors its step into them (``add``, ``close``) and
+    the response's view shows them: one query instead of three. Every task write of the transaction goes
+    through this module, so the list stays true until the transaction ends (``_forget``).
+    """
+    loaded: dict[int, list[Task]] = session.info.setdefault(_LOADED, {})
+    if instance_id not in loaded:
+        loaded[instance_id] = list(session.exec(select(Task).where(Task.instance_id == instance_id).order_by(Task.id)))
+    return loaded[instance_id]
 
 
-def add(session: Session, task: Task) -> Task:
-    session.add(task)
-    session.flush()
+def open_tasks(session: Session, instance_id: int) -> list[Task]:
+    return [t for t in instance_tasks(session, instance_id) if t.state == "ready"]
+
+
+def find(session: Session, instance_id: int, task_id: int) -> Task:
+    task = next((t for t in instance_tasks(session, instance_id) if t.id == task_id), None)
+    if task is None:
+        raise unknown(task_id)
     return task
+
+
+def add(session: Session, new: Sequence[Task]) -> None:
+    """Insert the tasks in one statement (ids are needed at once: audit entries and webhooks name them)."""
+    if not new:
+        return
+    session.add_all(new)
+    session.flush()
+    for task in new:
+        loaded = session.info.get(_LOADED, {}).get(task.instance_id)
+        if loaded is not None:
+            loaded.append(task)
+
+
+@event.listens_for(OrmSession, "after_commit")
+@event.listens_for(OrmSession, "after_rollback")
+def _forget(session: OrmSession) -> None:
+    session.info.pop(_LOADED, None)
 
 
 def close(

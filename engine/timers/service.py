@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from engine.runtime import TimerWait
@@ -37,10 +38,8 @@ def sync_bpmn(session: Session, instance_id: int, waits: Sequence[TimerWait], *,
 
 
 def cancel_all(session: Session, instance_id: int) -> None:
-    for row in session.exec(select(Timer).where(Timer.instance_id == instance_id, Timer.status == "pending")):
-        row.status = "cancelled"
-        session.add(row)
-    session.flush()
+    pending = sa.update(Timer).where(Timer.instance_id == instance_id, Timer.status == "pending")
+    session.execute(pending.values(status="cancelled"))  # ORM-enabled: loaded rows see it too
 
 
 def claim_due(session: Session, *, now: datetime, limit: int = 50) -> list[Timer]:
