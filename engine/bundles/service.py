@@ -81,10 +81,14 @@ def validate(files: dict[str, bytes]) -> CheckedBundle:
     return check(files)
 
 
+def get_bundle_error(bundle_id: str) -> NotFound:
+    return NotFound(f"未找到事项 {bundle_id} / unknown bundle {bundle_id}")
+
+
 def get_bundle(session: Session, bundle_id: str) -> Bundle:
     bundle = session.get(Bundle, bundle_id)
     if bundle is None:
-        raise NotFound(f"未找到事项 {bundle_id} / unknown bundle {bundle_id}")
+        raise get_bundle_error(bundle_id)
     return bundle
 
 
@@ -97,20 +101,20 @@ def get_version(session: Session, bundle_id: str, number: int) -> BundleVersion:
     return version
 
 
-def active_version(session: Session, bundle_id: str) -> BundleVersion:
-    bundle = get_bundle(session, bundle_id)
-    return get_version(session, bundle_id, bundle.active_version)
-
-
 def active_artefacts(session: Session, bundle_id: str) -> VersionArtefacts:
-    return compiled_cache.artefacts(session, active_version(session, bundle_id))
+    """What a new instance runs: one query for the active version's id and hash, then the cache."""
+    active = (Bundle.id == BundleVersion.bundle_id) & (Bundle.active_version == BundleVersion.version)
+    stmt = select(BundleVersion.id, BundleVersion.content_hash).join(Bundle, active).where(Bundle.id == bundle_id)
+    row = session.exec(stmt).first()
+    if row is None:
+        raise get_bundle_error(bundle_id)
+    return version_artefacts(session, row[0], row[1])
 
 
-def version_artefacts(session: Session, version_id: int) -> VersionArtefacts:
-    """Every engine step needs its version's artefacts: read only the content hash, the cache's key, and
-    load the whole version row on a miss."""
-    content_hash = session.exec(select(BundleVersion.content_hash).where(BundleVersion.id == version_id)).first()
-    item = compiled_cache.cached(content_hash) if content_hash else None
+def version_artefacts(session: Session, version_id: int, content_hash: str) -> VersionArtefacts:
+    """Every engine step needs its version's artefacts: running instances carry the content hash, the
+    cache's key, so a step reads no version row unless this process has not compiled it yet."""
+    item = compiled_cache.cached(content_hash)
     if item is not None:
         return item
     version = session.get(BundleVersion, version_id)

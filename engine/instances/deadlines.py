@@ -39,15 +39,19 @@ def sla(instance: ProcessInstance, now: datetime) -> str:
 
 def sync_timers(session: Session, instance: ProcessInstance, now: datetime) -> None:
     rows = session.exec(select(Timer).where(Timer.instance_id == instance.id, Timer.kind.in_(SLA_KINDS))).all()
-    fired = {r.kind for r in rows if r.status == "fired"}
     for row in rows:
         if row.status == "pending":
             row.status = "cancelled"
             session.add(row)
+    schedule_timers(session, instance, now, fired={r.kind for r in rows if r.status == "fired"})
+
+
+def schedule_timers(session: Session, instance: ProcessInstance, now: datetime, fired: set[str] | None = None) -> None:
+    """The warning and overdue timers of a running clock (a new instance has no old ones to cancel)."""
     if instance.status != "running" or instance.paused_since is not None:
         return
     for kind, due in (("sla_warning", instance.warn_at), ("sla_overdue", instance.deadline_at)):
-        if kind not in fired:
+        if kind not in (fired or set()):
             session.add(
                 Timer(instance_id=instance.id, kind=kind, ref="instance", name=kind, due_at=due, created_at=now)
             )

@@ -22,6 +22,8 @@ class ProcessInstance(SQLModel, table=True):
     bundle_name: str = Field(max_length=100)
     version_id: int = Field(foreign_key="bundle_version.id")
     version: int
+    # the version's content hash: the key of its compiled artefacts, found without reading the version row
+    content_hash: str = Field(max_length=64)
     status: str = Field(default="running", max_length=16)  # running | completed | cancelled | failed
     receiving_region: str = Field(max_length=6)
     handling_region: str = Field(max_length=6)

@@ -217,7 +217,7 @@ def page(
 
 
 def diagram(session: Session, instance: ProcessInstance) -> DiagramView:
-    arte = bundles.version_artefacts(session, instance.version_id)
+    arte = bundles.version_artefacts(session, instance.version_id, instance.content_hash)
     file = element_file(arte.files, arte.compiled.process_id)
     states = runtime.element_states(arte.compiled, instance.state) if instance.state else {}
     return DiagramView(

@@ -221,6 +221,7 @@ def _begin(
         bundle_name=arte.manifest["name"],
         version_id=arte.version_id,
         version=arte.version,
+        content_hash=arte.compiled.key,
         receiving_region=receiving,
         handling_region=handling,
         business_key=business_key,
@@ -238,7 +239,8 @@ def _begin(
     deadlines.schedule(instance, calendar)
     session.add(instance)
     session.flush()
-    deadlines.sync_timers(session, instance, now)
+    tasks.none_yet(session, instance.id)
+    deadlines.schedule_timers(session, instance, now)
     _record(
         session,
         instance,
@@ -314,7 +316,7 @@ def complete_task(
         _record(session, instance, who.name, "task.completed", now, {"task": task.title}, task)
         return instance
     _running(instance)
-    arte = bundles.version_artefacts(session, instance.version_id)
+    arte = bundles.version_artefacts(session, instance.version_id, instance.content_hash)
     if task.form:
         errors = forms.validate_schema(arte.form(task.form).schema, data)
         if errors:
@@ -356,7 +358,7 @@ def send_message(
 ) -> ProcessInstance:
     instance = lock(session, instance_id)
     _running(instance)
-    arte = bundles.version_artefacts(session, instance.version_id)
+    arte = bundles.version_artefacts(session, instance.version_id, instance.content_hash)
     calendar = calendar_for(session)
     try:
         step = runtime.send_message(
@@ -393,7 +395,7 @@ def supply_material(
 ) -> ProcessInstance:
     """补齐容缺材料: when the last one is in, the commitment is fulfilled and its BPMN task completes."""
     instance = lock(session, instance_id)
-    arte = bundles.version_artefacts(session, instance.version_id)
+    arte = bundles.version_artefacts(session, instance.version_id, instance.content_hash)
     if not may_supply(who, instance, arte.manifest):
         raise Forbidden("无权为该办件补充材料 / you may not supply materials for this instance")
     _running(instance)
@@ -438,7 +440,7 @@ def fire_timers(session: Session, instance_id: int, kinds: Sequence[str], *, now
         if kind in kinds:
             _record(session, instance, actor, action, now, {"deadline": instance.deadline_at.isoformat()})
     if "bpmn" in kinds or "commitment" in kinds:
-        arte = bundles.version_artefacts(session, instance.version_id)
+        arte = bundles.version_artefacts(session, instance.version_id, instance.content_hash)
         calendar = calendar_for(session)
         step = runtime.fire_timers(
             arte.compiled,
@@ -457,7 +459,7 @@ def cancel(session: Session, who: Principal, instance_id: int, reason: str, *, n
     if who.role not in ("applicant", "admin", "system"):
         raise Forbidden("只有申请人、外部系统或管理员可以撤件 / only the applicant, a system or an admin may cancel")
     _running(instance)
-    arte = bundles.version_artefacts(session, instance.version_id)
+    arte = bundles.version_artefacts(session, instance.version_id, instance.content_hash)
     step = runtime.cancel(arte.compiled, instance.state, now=now)
     _record(session, instance, who.name, "instance.cancelled", now, {"reason": reason})
     _apply(session, instance, arte, step, now=now, calendar=calendar_for(session))
@@ -604,7 +606,7 @@ def import_holidays(session: Session, who: Principal, content: str, *, now: date
             before = commitment.deadline_at
             commitments.reschedule(session, commitment, items, calendar)
             if commitment.deadline_at != before:
-                arte = bundles.version_artefacts(session, instance.version_id)
+                arte = bundles.version_artefacts(session, instance.version_id, instance.content_hash)
                 step = runtime.update_data(
                     arte.compiled,
                     instance.state,

@@ -46,7 +46,7 @@ def rate(
         raise Conflict(f"办结后才能评价 / only a completed application can be rated (it is {instance.status})")
     if session.exec(select(Rating.id).where(Rating.instance_id == instance.id)).first() is not None:
         raise Conflict("该办件已评价 / this application has been rated already")
-    manifest = bundles.version_artefacts(session, instance.version_id).manifest
+    manifest = bundles.version_artefacts(session, instance.version_id, instance.content_hash).manifest
     lane_id = _rectification_lane(manifest, lane)
     lane_cfg = manifest["lanes"][lane_id]
     rating = Rating(

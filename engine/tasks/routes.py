@@ -47,7 +47,7 @@ async def get_task(
     (ID numbers masked; ``reveal=ids`` for a clerk of the case, audited)."""
     task = service.get_visible(session, who, task_id)
     instance = queries.get_visible(session, who, task.instance_id)
-    arte = bundles.version_artefacts(session, instance.version_id)
+    arte = bundles.version_artefacts(session, instance.version_id, instance.content_hash)
     spec = arte.compiled.user_tasks.get(task.bpmn_id)
     form = arte.form(task.form) if task.form else None
     now = clock.now(session)

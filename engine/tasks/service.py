@@ -207,6 +207,11 @@ def instance_tasks(session: Session, instance_id: int) -> list[Task]:
     return loaded[instance_id]
 
 
+def none_yet(session: Session, instance_id: int) -> None:
+    """A new instance has no tasks: nothing to read."""
+    session.info.setdefault(_LOADED, {})[instance_id] = []
+
+
 def open_tasks(session: Session, instance_id: int) -> list[Task]:
     return [t for t in instance_tasks(session, instance_id) if t.state == "ready"]
 
