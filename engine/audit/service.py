@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
@@ -16,6 +17,15 @@ from engine.audit.models import AuditEntry, AuditHead
 GENESIS = "0" * 64
 _PENDING = "yijian.audit_pending"
 _ENTRIES, _HEAD = AuditEntry.__table__, AuditHead.__table__
+# Built once, on the tables (every write request runs them): building a statement per call costs more
+# than running it.
+_LOCK_HEAD = sa.select(_HEAD.c.last_id, _HEAD.c.last_hash).where(_HEAD.c.id == 1).with_for_update()
+_MOVE_HEAD = _HEAD.update().where(_HEAD.c.id == 1)
+_TIMELINE = (
+    sa.select(_ENTRIES.c.at, _ENTRIES.c.actor, _ENTRIES.c.action, _ENTRIES.c.task_id, _ENTRIES.c.detail)
+    .where(_ENTRIES.c.instance_id == sa.bindparam("instance_id"))
+    .order_by(_ENTRIES.c.id)
+)
 _COLUMNS = ("id", "at", "actor", "action", "bundle_id", "instance_id", "task_id", "detail", "prev_hash", "hash")
 
 
@@ -42,8 +52,7 @@ def _entry_hash(prev_hash: str, entry: AuditEntry) -> str:
 
 def _locked_head(session: Session) -> tuple[int, str]:
     """The chain's last id and hash, its row locked until commit (created with the first entry)."""
-    stmt = select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == 1).with_for_update()
-    head = session.exec(stmt).first()
+    head = session.execute(_LOCK_HEAD).first()
     if head is None:
         session.execute(_HEAD.insert().values(id=1, last_id=0, last_hash=GENESIS))
         return 0, GENESIS
@@ -94,7 +103,7 @@ def _chain_pending(session: OrmSession) -> None:
         rows.append({c: getattr(entry, c) for c in _COLUMNS})
     # Core statements on the tables: one executemany and one update, no unit of work or ORM bulk path.
     session.execute(_ENTRIES.insert(), rows)
-    session.execute(_HEAD.update().where(_HEAD.c.id == 1).values(last_id=last_id, last_hash=last_hash))
+    session.execute(_MOVE_HEAD, {"last_id": last_id, "last_hash": last_hash})
 
 
 @event.listens_for(OrmSession, "after_rollback")
@@ -105,9 +114,7 @@ def _drop_pending(session: OrmSession) -> None:
 def timeline(session: Session, instance_id: int) -> list[Any]:
     """The instance's entries (at, actor, action, task_id, detail), including those this transaction has
     yet to write."""
-    e = AuditEntry
-    stmt = select(e.at, e.actor, e.action, e.task_id, e.detail).where(e.instance_id == instance_id).order_by(e.id)
-    stored = session.exec(stmt).all()
+    stored = session.execute(_TIMELINE, {"instance_id": instance_id}).all()
     return [*stored, *(p for p in session.info.get(_PENDING, []) if p.instance_id == instance_id)]
 
 

@@ -9,6 +9,7 @@ import secrets
 from datetime import datetime, timedelta
 from functools import cache
 
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
@@ -87,22 +88,27 @@ def revoke_token(session: Session, token: str) -> None:
         session.flush()
 
 
+_users, _tokens = User.__table__.c, AuthToken.__table__.c
+# Built once, on the tables: an ORM select of columns built per request cost 4x the lookup itself.
+_BY_TOKEN = (
+    sa.select(
+        _users.username,
+        _users.role,
+        _users.department,
+        _users.region,
+        _users.id,
+        _users.display_name,
+        _users.active,
+        _tokens.expires_at,
+    )
+    .join_from(User.__table__, AuthToken.__table__, _tokens.user_id == _users.id)
+    .where(_tokens.token_hash == sa.bindparam("token_hash"))
+)
+
+
 def principal_for_token(session: Session, token: str, *, now: datetime) -> Principal:
     """Every authenticated request passes here: one indexed lookup of plain columns."""
-    row = session.exec(
-        select(
-            User.username,
-            User.role,
-            User.department,
-            User.region,
-            User.id,
-            User.display_name,
-            User.active,
-            AuthToken.expires_at,
-        )
-        .join(AuthToken, AuthToken.user_id == User.id)
-        .where(AuthToken.token_hash == _digest(token))
-    ).first()
+    row = session.execute(_BY_TOKEN, {"token_hash": _digest(token)}).first()
     if row is None:
         raise Unauthenticated("无效的登录凭证 / invalid token")
     if row.expires_at <= now or not row.active:

@@ -3,6 +3,7 @@
 import hashlib
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -101,11 +102,17 @@ def get_version(session: Session, bundle_id: str, number: int) -> BundleVersion:
     return version
 
 
+_b, _v = Bundle.__table__, BundleVersion.__table__
+_ACTIVE = (  # built once: every start runs it
+    sa.select(_v.c.id, _v.c.content_hash)
+    .join_from(_b, _v, (_b.c.id == _v.c.bundle_id) & (_b.c.active_version == _v.c.version))
+    .where(_b.c.id == sa.bindparam("bundle_id"))
+)
+
+
 def active_artefacts(session: Session, bundle_id: str) -> VersionArtefacts:
     """What a new instance runs: one query for the active version's id and hash, then the cache."""
-    active = (Bundle.id == BundleVersion.bundle_id) & (Bundle.active_version == BundleVersion.version)
-    stmt = select(BundleVersion.id, BundleVersion.content_hash).join(Bundle, active).where(Bundle.id == bundle_id)
-    row = session.exec(stmt).first()
+    row = session.execute(_ACTIVE, {"bundle_id": bundle_id}).first()
     if row is None:
         raise get_bundle_error(bundle_id)
     return version_artefacts(session, row[0], row[1])

@@ -285,14 +285,18 @@ def _record(
         webhooks.enqueue(session, event=action, payload=payload, now=now)
 
 
-def _locked(session: Session, which: sa.ColumnElement[bool]) -> ProcessInstance | None:
-    """The instance row, locked for this transaction: concurrent commands on it run one after another."""
-    stmt = select(ProcessInstance).where(which).with_for_update().execution_options(populate_existing=True)
-    return session.exec(stmt).first()
+def _locking(which: sa.ColumnElement[bool]) -> Any:
+    return select(ProcessInstance).where(which).with_for_update().execution_options(populate_existing=True)
+
+
+# The instance row, locked for this transaction: concurrent commands on it run one after another.
+# Built once (every command runs one): by id, or as the owner of a task in the same statement.
+_LOCK_BY_ID = _locking(ProcessInstance.id == sa.bindparam("instance_id"))
+_LOCK_BY_TASK = _locking(ProcessInstance.id == tasks.owner())
 
 
 def lock(session: Session, instance_id: int) -> ProcessInstance:
-    instance = _locked(session, ProcessInstance.id == instance_id)
+    instance = session.exec(_LOCK_BY_ID, params={"instance_id": instance_id}).first()
     if instance is None:
         raise NotFound(f"未找到办件 {instance_id} / unknown instance {instance_id}")
     return instance
@@ -306,7 +310,7 @@ def _running(instance: ProcessInstance) -> None:
 def complete_task(
     session: Session, who: Principal, task_id: int, data: dict[str, Any], *, now: datetime
 ) -> ProcessInstance:
-    instance = _locked(session, ProcessInstance.id == tasks.owner(task_id))
+    instance = session.exec(_LOCK_BY_TASK, params={"task_id": task_id}).first()
     if instance is None:
         raise tasks.unknown(task_id)
     task = tasks.find(session, instance.id, task_id)  # read after the lock: a concurrent completion is seen

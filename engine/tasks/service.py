@@ -18,6 +18,7 @@ from engine.tasks.models import Task
 
 READ_ALL = ("admin", "auditor")
 _LOADED = "yijian.instance_tasks"
+_OF_INSTANCE = select(Task).where(Task.instance_id == sa.bindparam("instance_id")).order_by(Task.id)  # built once
 
 
 def visible_to(who: Principal) -> sa.ColumnElement[bool]:
@@ -71,9 +72,10 @@ def get_task(session: Session, task_id: int) -> Task:
     return task
 
 
-def owner(task_id: int) -> sa.ScalarSelect[int]:
-    """The id of the task's instance, as a subquery: the instance is found and locked in one statement."""
-    return select(Task.instance_id).where(Task.id == task_id).scalar_subquery()
+def owner() -> sa.ScalarSelect[int]:
+    """The id of the task's instance (parameter ``task_id``), as a subquery: the instance is found and
+    locked in one statement."""
+    return select(Task.instance_id).where(Task.id == sa.bindparam("task_id")).scalar_subquery()
 
 
 def get_visible(session: Session, who: Principal, task_id: int) -> Task:
@@ -203,7 +205,7 @@ def instance_tasks(session: Session, instance_id: int) -> list[Task]:
     """
     loaded: dict[int, list[Task]] = session.info.setdefault(_LOADED, {})
     if instance_id not in loaded:
-        loaded[instance_id] = list(session.exec(select(Task).where(Task.instance_id == instance_id).order_by(Task.id)))
+        loaded[instance_id] = list(session.exec(_OF_INSTANCE, params={"instance_id": instance_id}))
     return loaded[instance_id]
 
 

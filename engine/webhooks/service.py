@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from pydantic_core import to_jsonable_python
 from sqlmodel import Session, select
 
@@ -131,6 +132,8 @@ def deliveries(session: Session, subscription_id: int, *, limit: int = 50) -> li
 
 
 _SUBSCRIPTIONS = "yijian.webhook_subscriptions"
+_subs = WebhookSubscription.__table__.c
+_ACTIVE = sa.select(_subs.id, _subs.events).where(_subs.active.is_(True))  # built once: every write runs it
 
 
 def enqueue(session: Session, *, event: str, payload: dict, now: datetime) -> int:
@@ -143,8 +146,7 @@ def enqueue(session: Session, *, event: str, payload: dict, now: datetime) -> in
         raise ValueError(f"unknown webhook event {event!r}")  # a caller's typo, not a user's mistake
     subs = session.info.get(_SUBSCRIPTIONS)
     if subs is None:  # once per transaction: a completion enqueues several events
-        stmt = select(WebhookSubscription.id, WebhookSubscription.events).where(WebhookSubscription.active.is_(True))
-        subs = session.info[_SUBSCRIPTIONS] = session.connection().execute(stmt).all()  # Core: no ORM rows
+        subs = session.info[_SUBSCRIPTIONS] = session.execute(_ACTIVE).all()
     targets = [sub_id for sub_id, patterns in subs if any(matches(p, event) for p in patterns)]
     if not targets:
         return 0
