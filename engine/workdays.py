@@ -82,14 +82,23 @@ class WorkCalendar:
     not change a calendar already in use.
     """
 
-    __slots__ = ("_known_years", "_overrides")
+    __slots__ = ("_days", "_known_years", "_overrides")
 
     def __init__(self, overrides: Mapping[date, bool] | None = None, known_years: Iterable[int] = ()) -> None:
         self._overrides: dict[date, bool] = dict(overrides or {})
         self._known_years: frozenset[int] = frozenset(known_years)
+        # answers so far: a calendar lives as long as its holiday table revision, and every start counts
+        # the same few weeks ahead
+        self._days: dict[date, tuple[bool, bool]] = {}
 
     def _classify(self, day: date) -> tuple[bool, bool]:
         """(working, provisional) for one Asia/Shanghai day."""
+        answer = self._days.get(day)
+        if answer is None:
+            answer = self._days[day] = self._lookup(day)
+        return answer
+
+    def _lookup(self, day: date) -> tuple[bool, bool]:
         if day in self._overrides:
             return self._overrides[day], False
         if library_knows(day.year):

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 
 from engine import clock
@@ -15,24 +15,17 @@ _bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False)
 
 
-async def _principal(
-    request: Request,
+async def current_principal(
     session: SessionDep,
     token: Annotated[str | None, Depends(_bearer)],
     api_key: Annotated[str | None, Depends(_api_key)],
-) -> Principal | None:
+) -> Principal:
     if api_key:
         return service.principal_for_api_key(session, api_key)
     if token:
         # token lifetimes are security, not business time: always the system clock
         return service.principal_for_token(session, token, now=clock.system_now())
-    return None
-
-
-async def current_principal(principal: Annotated[Principal | None, Depends(_principal)]) -> Principal:
-    if principal is None:
-        raise Unauthenticated("需要登录 / not authenticated")
-    return principal
+    raise Unauthenticated("需要登录 / not authenticated")
 
 
 def _requires(*roles: str):

@@ -108,7 +108,7 @@ _BY_TOKEN = (
 
 def principal_for_token(session: Session, token: str, *, now: datetime) -> Principal:
     """Every authenticated request passes here: one indexed lookup of plain columns."""
-    row = session.execute(_BY_TOKEN, {"token_hash": _digest(token)}).first()
+    row = session.connection().execute(_BY_TOKEN, {"token_hash": _digest(token)}).first()
     if row is None:
         raise Unauthenticated("无效的登录凭证 / invalid token")
     if row.expires_at <= now or not row.active:

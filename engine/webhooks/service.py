@@ -146,7 +146,8 @@ def enqueue(session: Session, *, event: str, payload: dict, now: datetime) -> in
         raise ValueError(f"unknown webhook event {event!r}")  # a caller's typo, not a user's mistake
     subs = session.info.get(_SUBSCRIPTIONS)
     if subs is None:  # once per transaction: a completion enqueues several events
-        subs = session.info[_SUBSCRIPTIONS] = session.execute(_ACTIVE).all()
+        # on the connection: no autoflush here, a step's changes are flushed once, at its end
+        subs = session.info[_SUBSCRIPTIONS] = session.connection().execute(_ACTIVE).all()
     targets = [sub_id for sub_id, patterns in subs if any(matches(p, event) for p in patterns)]
     if not targets:
         return 0
