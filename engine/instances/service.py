@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from engine import forms, runtime, workdays
 from engine.audit import service as audit
@@ -285,7 +286,7 @@ def _record(
         webhooks.enqueue(session, event=action, payload=payload, now=now)
 
 
-def _locking(which: sa.ColumnElement[bool]) -> Any:
+def _locking(which: sa.ColumnElement[bool]) -> SelectOfScalar[ProcessInstance]:
     return select(ProcessInstance).where(which).with_for_update().execution_options(populate_existing=True)
 
 
