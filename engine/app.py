@@ -4,8 +4,8 @@ Every route and dependency is ``async def`` and runs its blocking database work 
 a worker process serves one API request at a time, start to commit, and the service scales with
 worker processes (``yijian serve --workers``), as a pre-forking server does. Sync routes would run
 in FastAPI's thread pool, and on the 2-core benchmark machine those threads fighting over one GIL,
-plus four thread hand-offs per request, cost 27 % more CPU per task completion and a third of the
-throughput (bench/RESULTS.md). The price: a slow request (a deploy, a login's password hash) holds
+plus four thread hand-offs per request, cost 27 % more CPU per task completion and lost a third of
+the throughput (bench/RESULTS.md). The price: a slow request (a deploy, a login's password hash) holds
 up the other requests of its process, not of the service.
 """
 

@@ -49,3 +49,37 @@ def test_migrating_twice_changes_nothing(empty_url: str) -> None:
         tables = set(sa.inspect(conn).get_table_names())
     engine.dispose()
     assert {"bundle", "bundle_version", "process_instance", "task", "timer", "audit_entry"} <= tables
+
+
+def test_an_instance_started_before_the_upgrade_gets_its_versions_content_hash(empty_url: str) -> None:
+    engine = make_engine(empty_url)
+    migrations.upgrade(engine, "6c3e9356f486")  # the revision before instances carried the hash
+    now = "2031-03-04 09:00:00+08:00"
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("INSERT INTO bundle (id, name, active_version, created_at) VALUES ('permit', '许可', 2, :now)"),
+            {"now": now},
+        )
+        for version, digest in ((1, "a" * 64), (2, "b" * 64)):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO bundle_version (id, bundle_id, version, content_hash, process_id, manifest, "
+                    "deployed_by, deployed_at, note) VALUES (:v, 'permit', :v, :h, 'permit', '{}', 'li', :now, '')"
+                ),
+                {"v": version, "h": digest, "now": now},
+            )
+        conn.execute(
+            sa.text(
+                "INSERT INTO process_instance (id, bundle_id, bundle_name, version_id, version, status, "
+                "receiving_region, handling_region, started_by, subject, data, state, revision, time_limit_days, "
+                "deadline_at, warn_at, deadline_provisional, paused_working_days, created_at, updated_at, "
+                "bpmn_timers) VALUES (7, 'permit', '许可', 1, 1, 'running', '330100', '330100', 'li', '', '{}', "
+                ":state, 1, 5, :now, :now, false, 0, :now, :now, 0)"
+            ),
+            {"state": b"{}", "now": now},
+        )
+    migrations.upgrade(engine)
+    with engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT content_hash FROM process_instance WHERE id = 7")).scalar_one()
+    engine.dispose()
+    assert stored == "a" * 64  # its own version 1, not the active version 2

@@ -82,14 +82,14 @@ def validate(files: dict[str, bytes]) -> CheckedBundle:
     return check(files)
 
 
-def get_bundle_error(bundle_id: str) -> NotFound:
+def unknown_bundle(bundle_id: str) -> NotFound:
     return NotFound(f"未找到事项 {bundle_id} / unknown bundle {bundle_id}")
 
 
 def get_bundle(session: Session, bundle_id: str) -> Bundle:
     bundle = session.get(Bundle, bundle_id)
     if bundle is None:
-        raise get_bundle_error(bundle_id)
+        raise unknown_bundle(bundle_id)
     return bundle
 
 
@@ -114,7 +114,7 @@ def active_artefacts(session: Session, bundle_id: str) -> VersionArtefacts:
     """What a new instance runs: one query for the active version's id and hash, then the cache."""
     row = session.execute(_ACTIVE, {"bundle_id": bundle_id}).first()
     if row is None:
-        raise get_bundle_error(bundle_id)
+        raise unknown_bundle(bundle_id)
     return version_artefacts(session, row[0], row[1])
 
 

@@ -2,6 +2,7 @@
 correct (补正), and the SLA timers that announce yellow and red."""
 
 import math
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlmodel import Session, select
@@ -46,12 +47,12 @@ def sync_timers(session: Session, instance: ProcessInstance, now: datetime) -> N
     schedule_timers(session, instance, now, fired={r.kind for r in rows if r.status == "fired"})
 
 
-def schedule_timers(session: Session, instance: ProcessInstance, now: datetime, fired: set[str] | None = None) -> None:
+def schedule_timers(session: Session, instance: ProcessInstance, now: datetime, fired: Collection[str] = ()) -> None:
     """The warning and overdue timers of a running clock (a new instance has no old ones to cancel)."""
     if instance.status != "running" or instance.paused_since is not None:
         return
     for kind, due in (("sla_warning", instance.warn_at), ("sla_overdue", instance.deadline_at)):
-        if kind not in (fired or set()):
+        if kind not in fired:
             session.add(
                 Timer(instance_id=instance.id, kind=kind, ref="instance", name=kind, due_at=due, created_at=now)
             )
