@@ -3,6 +3,7 @@ once, nothing either of them wrote is lost — for 50 applications at once, on e
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 
 import httpx
 import pytest
@@ -37,13 +38,17 @@ def test_parallel_tasks_of_50_instances_completed_from_8_threads_at_once(
     barrier = threading.Barrier(THREADS)
     shares = [work[i::THREADS] for i in range(THREADS)]
 
-    def run(share: list[tuple[Person, int, dict]]) -> list[int]:
-        with httpx.Client(base_url=server.url, timeout=60) as own:
+    def run(share: list[tuple[Person, int, dict]], url: str) -> list[int]:
+        with httpx.Client(base_url=url, timeout=60) as own:
             barrier.wait()
             return [complete(own, person, task_id, data).status_code for person, task_id, data in share]
 
-    with ThreadPoolExecutor(THREADS) as pool:
-        statuses = [s for result in pool.map(run, shares) for s in result]
+    # One server per client, as a deployment runs worker processes: each serves one request at a time,
+    # so the database sees THREADS transactions at once (one server would take them one by one).
+    with ExitStack() as stack:
+        urls = [stack.enter_context(LiveServer(server.engine)).url for _ in range(THREADS)]
+        with ThreadPoolExecutor(THREADS) as pool:
+            statuses = [s for result in pool.map(run, shares, urls) for s in result]
     assert statuses == [200] * len(work)
 
     for instance_id in ids:
