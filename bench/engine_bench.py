@@ -574,8 +574,8 @@ class KeepAliveClient:
     """
 
     def __init__(self, base_url: str, timeout: float = 120) -> None:
-        host, port = httpx.URL(base_url).host, httpx.URL(base_url).port
-        self.conn = http.client.HTTPConnection(host, port, timeout=timeout)
+        url = httpx.URL(base_url)
+        self.conn = http.client.HTTPConnection(url.host, url.port, timeout=timeout)
 
     def post(self, path: str, json: Any, headers: dict[str, str]) -> Response:
         body = _dumps(json).encode()  # `json` is httpx's parameter name; the module is `_dumps`

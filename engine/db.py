@@ -84,7 +84,7 @@ def read_only(engine: Engine) -> Engine:
 
 @contextmanager
 def transaction(engine: Engine | None = None) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error (CLI commands, worker jobs)."""
+    """One unit of work: commit on success, roll back on any error (requests, CLI commands, worker jobs)."""
     with Session(engine or get_engine(), expire_on_commit=False) as session:
         try:
             yield session
