@@ -9,10 +9,11 @@ the throughput (bench/RESULTS.md). The price: a slow request (a deploy, a login'
 up the other requests of its process, not of the service.
 """
 
+import gc
 import logging
 import mimetypes
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -84,6 +85,32 @@ def _operational(_: Request, exc: OperationalError) -> JSONResponse:
     return _error(503, "数据库暂不可用 / database unavailable, retry")
 
 
+# Young-generation collections every 10,000 net allocations instead of 700: loading one workflow state
+# allocates thousands of objects, and each collection of a busy server walked them a few times per request.
+_GC_YOUNG_THRESHOLD = 10_000
+
+
+@contextmanager
+def _serving_gc() -> Iterator[None]:
+    """Garbage collection tuned for serving, as long-running Python servers do.
+
+    What exists once the app has started (modules, compiled bundles, caches) lives as long as the
+    process, yet every full collection would walk it again: it is frozen out of the collector's view.
+    Young collections run less often. Together they took GC from 0.48 to about 0.15 ms of CPU per
+    request (bench/RESULTS.md). Undone at shutdown, so a process that starts many apps (the tests)
+    collects what they left behind.
+    """
+    thresholds = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(_GC_YOUNG_THRESHOLD, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
 class ServerTime:
     """``X-Server-Time`` on every API response: the service clock (manual in tests and demos), so pages
     count "days left" from the service's time rather than from an office PC's clock."""
@@ -120,7 +147,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         from engine import worker
 
         stop = worker.start_in_process(db) if settings.run_worker_in_process else None
-        yield
+        with _serving_gc():
+            yield
         if stop is not None:
             stop()
 

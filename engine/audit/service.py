@@ -4,7 +4,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,11 +29,24 @@ _TIMELINE = (
 _COLUMNS = ("id", "at", "actor", "action", "bundle_id", "instance_id", "task_id", "detail", "prev_hash", "hash")
 
 
-def _entry_hash(prev_hash: str, entry: AuditEntry) -> str:
+@dataclass(frozen=True)
+class _Pending:
+    """An entry recorded by a command, waiting for its place in the chain until the commit."""
+
+    at: datetime
+    actor: str
+    action: str
+    bundle_id: str | None
+    instance_id: int | None
+    task_id: int | None
+    detail: dict[str, Any]
+
+
+def _entry_hash(prev_hash: str, entry_id: int, entry: AuditEntry | _Pending) -> str:
     body = json.dumps(
         [
             prev_hash,
-            entry.id,
+            entry_id,
             entry.at.isoformat(timespec="microseconds"),
             entry.actor,
             entry.action,
@@ -69,41 +82,46 @@ def append(
     instance_id: int | None = None,
     task_id: int | None = None,
     detail: dict[str, Any] | None = None,
-) -> AuditEntry:
+) -> None:
     """Record an entry with the caller's transaction. It is chained and written when that transaction
     commits (``_chain_pending``), so the chain's head row is locked for a few statements at the end,
     not for the whole request — every writing request in the service passes through that lock."""
-    entry = AuditEntry(
-        at=at,
-        actor=actor,
-        action=action,
-        bundle_id=bundle_id,
-        instance_id=instance_id,
-        task_id=task_id,
-        detail=detail or {},
-        prev_hash="",
-        hash="",
-    )
+    # In UTC, as the database hands it back: the hash covers its ISO text, and verify recomputes it.
+    entry = _Pending(at.astimezone(UTC), actor, action, bundle_id, instance_id, task_id, detail or {})
     session.info.setdefault(_PENDING, []).append(entry)
-    return entry
+
+
+# PostgreSQL: the entries and the new head in one statement, one round trip fewer for every writing
+# request: the head's UPDATE is a data-modifying CTE and the rows arrive as one JSON parameter (a
+# multi-row VALUES would be compiled anew on every call; this statement is compiled once).
+_INSERT_MOVING_HEAD = sa.text(
+    f"""WITH moved_head AS (UPDATE audit_head SET last_id = :head_id, last_hash = :head_hash WHERE id = 1)
+    INSERT INTO audit_entry ({", ".join(_COLUMNS)})
+    SELECT {", ".join(_COLUMNS)} FROM json_populate_recordset(NULL::audit_entry, CAST(:rows AS json))"""
+)
 
 
 @event.listens_for(OrmSession, "before_commit")
 def _chain_pending(session: OrmSession) -> None:
-    pending: list[AuditEntry] = session.info.pop(_PENDING, [])
+    pending: list[_Pending] = session.info.pop(_PENDING, [])
     if not pending:
         return
     session.flush()
     last_id, last_hash = _locked_head(session)
     rows = []
     for entry in pending:
-        entry.id, entry.prev_hash = last_id + 1, last_hash
-        entry.hash = _entry_hash(last_hash, entry)
-        last_id, last_hash = entry.id, entry.hash
-        rows.append({c: getattr(entry, c) for c in _COLUMNS})
-    # Core statements on the tables: one executemany and one update, no unit of work or ORM bulk path.
-    session.execute(_ENTRIES.insert(), rows)
-    session.execute(_MOVE_HEAD, {"last_id": last_id, "last_hash": last_hash})
+        entry_id = last_id + 1
+        digest = _entry_hash(last_hash, entry_id, entry)
+        rows.append((entry_id, entry.at, entry.actor, entry.action, entry.bundle_id, entry.instance_id,
+                     entry.task_id, entry.detail, last_hash, digest))  # fmt: skip
+        last_id, last_hash = entry_id, digest
+    # Core statements on the tables: no unit of work or ORM bulk path.
+    if session.get_bind().dialect.name == "postgresql":
+        as_json = json.dumps([{**dict(zip(_COLUMNS, row, strict=True)), "at": row[1].isoformat()} for row in rows])
+        session.execute(_INSERT_MOVING_HEAD, {"rows": as_json, "head_id": last_id, "head_hash": last_hash})
+    else:
+        session.execute(_ENTRIES.insert(), [dict(zip(_COLUMNS, row, strict=True)) for row in rows])
+        session.execute(_MOVE_HEAD, {"last_id": last_id, "last_hash": last_hash})
 
 
 @event.listens_for(OrmSession, "after_rollback")
@@ -138,7 +156,7 @@ def verify(session: Session, batch: int = 5000) -> Iterator[ChainBreak]:
                 yield ChainBreak(entry.id, f"entries {expected_id}..{entry.id - 1} are missing")
             if entry.prev_hash != prev_hash:
                 yield ChainBreak(entry.id, "link to the previous entry does not match")
-            if _entry_hash(entry.prev_hash, entry) != entry.hash:
+            if _entry_hash(entry.prev_hash, entry.id, entry) != entry.hash:
                 yield ChainBreak(entry.id, "content does not match its hash (edited)")
             prev_hash, last_id, expected_id = entry.hash, entry.id, entry.id + 1
     head = session.get(AuditHead, 1)

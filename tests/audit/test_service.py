@@ -4,7 +4,7 @@ import itertools
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -38,6 +38,24 @@ def test_an_untouched_log_verifies(db: Engine) -> None:
         assert [e.task_id for e in audit.timeline(session, 1)] == [0, 1, 2, 3, 4]
         entries = session.exec(select(AuditEntry).order_by(AuditEntry.id)).all()
     assert all(later.prev_hash == earlier.hash for earlier, later in itertools.pairwise(entries))
+
+
+def test_a_command_that_records_several_entries_at_once_keeps_the_chain(db: Engine) -> None:
+    """A step records several entries in one transaction (task completed, tasks created, instance
+    completed), stamped in Beijing time; they are chained in order and verify."""
+    beijing = timezone(timedelta(hours=8))
+    with transaction(db) as session:
+        for i, action in enumerate(("task.completed", "task.created", "task.created", "instance.completed")):
+            at = datetime(2026, 11, 2, 9, 0, 0, 123456 + i, tzinfo=beijing)
+            detail = {"task": "市场监管局审查", "opinion": "符合条件", "n": i}
+            audit.append(session, at=at, actor="engine", action=action, instance_id=7, task_id=i, detail=detail)
+    _write_history(db, count=2)
+    with transaction(read_only(db)) as session:
+        assert list(audit.verify(session)) == []
+        timeline = audit.timeline(session, 7)
+    assert [e.action for e in timeline] == ["task.completed", "task.created", "task.created", "instance.completed"]
+    assert timeline[0].at == datetime(2026, 11, 2, 1, 0, 0, 123456, tzinfo=UTC)
+    assert timeline[3].detail == {"task": "市场监管局审查", "opinion": "符合条件", "n": 3}
 
 
 def test_an_edited_entry_is_detected(db: Engine) -> None:
