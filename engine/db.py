@@ -6,14 +6,13 @@ a deferred transaction that reads first and writes later can fail with "database
 another writer committed in between, and that would lose an accepted change under concurrency.
 """
 
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
-
-import time
 
 import sqlalchemy as sa
 from fastapi import Depends, Request

@@ -112,15 +112,14 @@ def _chain_pending(session: OrmSession) -> None:
     for entry in pending:
         entry_id = last_id + 1
         digest = _entry_hash(last_hash, entry_id, entry)
-        rows.append((entry_id, entry.at, entry.actor, entry.action, entry.bundle_id, entry.instance_id,
-                     entry.task_id, entry.detail, last_hash, digest))  # fmt: skip
+        rows.append({"id": entry_id, **vars(entry), "prev_hash": last_hash, "hash": digest})
         last_id, last_hash = entry_id, digest
     # Core statements on the tables: no unit of work or ORM bulk path.
     if session.get_bind().dialect.name == "postgresql":
-        as_json = json.dumps([{**dict(zip(_COLUMNS, row, strict=True)), "at": row[1].isoformat()} for row in rows])
+        as_json = json.dumps([{**row, "at": row["at"].isoformat()} for row in rows])
         session.execute(_INSERT_MOVING_HEAD, {"rows": as_json, "head_id": last_id, "head_hash": last_hash})
     else:
-        session.execute(_ENTRIES.insert(), [dict(zip(_COLUMNS, row, strict=True)) for row in rows])
+        session.execute(_ENTRIES.insert(), rows)
         session.execute(_MOVE_HEAD, {"last_id": last_id, "last_hash": last_hash})
 
 
