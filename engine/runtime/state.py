@@ -30,9 +30,12 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.event_definition import (
     TimerConditionalEventDefinitionConverter,
 )
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.serializer.event_definition import MessageEventDefinitionConverter
+from SpiffWorkflow.task import Task, TaskState
+from SpiffWorkflow.util.deep_merge import DeepMerge
 
 from . import messages, timers
 from .errors import StateMismatch
@@ -57,19 +60,95 @@ class _SpecRefWorkflowConverter(BpmnWorkflowConverter):
     """Spiff's workflow converter minus the specs (they come from the compiled bundle on load)."""
 
     def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
-        dct = WorkflowConverter.to_dict(self, workflow)
-        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
-        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
-        return dct
+        texts = _Texts()
+        return {
+            "data": self.registry.convert(self.registry.clean(workflow.data)),
+            "correlations": workflow.correlations,
+            "last_task": texts[workflow.last_task.id] if workflow.last_task is not None else None,
+            "success": workflow.success,
+            "completed": workflow.completed,
+            "tasks": {texts[k]: self._task_to_dict(task, workflow, texts) for k, task in workflow.tasks.items()},
+            "root": texts[workflow.task_tree.id],
+            "subprocesses": self.mapping_to_dict(workflow.subprocesses),
+            "bpmn_events": self.registry.convert(workflow.bpmn_events),
+        }
+
+    def _task_to_dict(self, task: Task, workflow: BpmnWorkflow, texts: _Texts) -> dict[str, Any]:
+        """Spiff's ``TaskConverter.to_dict`` (data as a delta on the parent's) with each id printed once."""
+        parent = workflow.tasks.get(task._parent)
+        if parent is None:
+            data, delta = task.data, {}
+        else:
+            data = {}
+            delta = {
+                "updates": DeepMerge.get_updated_keys(parent.data, task.data),
+                "deletions": DeepMerge.get_deleted_keys(parent.data, task.data),
+            }
+        return {
+            "id": texts[task.id],
+            "parent": texts[task._parent] if parent is not None else None,
+            "children": [texts[child] for child in task._children],
+            "last_state_change": task.last_state_change,
+            "state": task.state,
+            "task_spec": task.task_spec.name,
+            "triggered": task.triggered,
+            "internal_data": self.registry.convert(task.internal_data),
+            "data": data,
+            "delta": delta,
+            "typename": "Task",
+        }
 
     def from_dict(self, dct: dict[str, Any], compiled: CompiledBundle, engine: ScriptEngine) -> BpmnWorkflow:
         workflow = self.target_class(compiled.spec, compiled.subprocess_specs, script_engine=engine, deserializing=True)
-        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
-        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        uuids = _Uuids()
+        workflow.tasks = {}
+        for task_dct in dct["tasks"].values():
+            self._task_from_dict(task_dct, workflow, uuids)
+        workflow.task_tree = workflow.tasks.get(uuids[dct["root"]])
         self.set_default_attributes(workflow, dct)
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
         return workflow
+
+    def _task_from_dict(self, dct: dict[str, Any], workflow: BpmnWorkflow, uuids: _Uuids) -> Task:
+        """Spiff's ``TaskConverter.from_dict`` with each id parsed once: a task's id comes back as its
+        parent's and its children's references too, and parsing them was a third of the whole load."""
+        task_spec = workflow.spec.task_specs.get(dct["task_spec"])
+        task = Task(workflow, task_spec, state=dct["state"], id=uuids[dct["id"]])
+        parent = dct["parent"]
+        task._parent = uuids[parent] if parent is not None else None
+        task._children = [uuids[child] for child in dct["children"]]
+        task.last_state_change = dct["last_state_change"]
+        task.triggered = dct["triggered"]
+        task.internal_data = self.registry.restore(dct["internal_data"])
+        if isinstance(task_spec, CatchingEvent) and task.has_state(TaskState.WAITING):
+            workflow.top_workflow.event_manager.add_task(task)
+        delta = dct.get("delta")
+        if delta and parent is not None:
+            data = DeepMerge.merge({}, workflow.tasks[task._parent].data)
+            data.update(self.registry.restore(delta.get("updates", {})))
+            for key in delta.get("deletions", ()):
+                data.pop(key, None)
+        else:
+            data = self.registry.restore(dct["data"])
+        task.data = data
+        return task
+
+
+class _Uuids(dict[str, UUID]):
+    """Text -> UUID, parsed on first sight."""
+
+    def __missing__(self, text: str) -> UUID:
+        value = self[text] = UUID(text)
+        return value
+
+
+class _Texts(dict[UUID, str]):
+    """UUID -> text, printed on first sight."""
+
+    def __missing__(self, uuid: UUID) -> str:
+        value = self[uuid] = str(uuid)
+        return value
 
 
 def _serializer() -> BpmnWorkflowSerializer:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from decimal import Decimal
+from uuid import UUID
 
 import pytest
+from SpiffWorkflow.bpmn import BpmnWorkflow
 
 from engine.runtime import (
     InvalidData,
@@ -95,6 +97,43 @@ def test_a_subprocess_loaded_from_state_uses_the_same_engine(compiled):
     workflow, _ = state_module.loads(step.state, bundle, engine)
     [subprocess] = workflow.subprocesses.values()
     assert subprocess.script_engine is engine
+
+
+_TASK_FIELDS = ("id", "_parent", "_children", "state", "triggered", "last_state_change", "data", "internal_data")
+
+
+def _tree(workflow) -> list[tuple]:
+    return [(t.task_spec.name, *(getattr(t, f) for f in _TASK_FIELDS)) for t in workflow.tasks.values()]
+
+
+@pytest.mark.parametrize(
+    ("names", "process", "data", "steps"),
+    [
+        (("yijianshi.bpmn",), "open_restaurant", {"applicant": {"name": "张三"}, "materials": ["营业执照"]}, 2),
+        (("timers.bpmn",), "commitment", {"commit_period": "P30D"}, 0),  # timers wait: events to listen for
+    ],
+)
+def test_our_state_reader_builds_the_tree_spiffs_own_reader_builds(compiled, names, process, data, steps):
+    """The reader that parses each task id once must rebuild what Spiff's TaskConverter rebuilds:
+    ids and links, states, data (a delta on the parent's) and the catching events that wait."""
+    bundle = compiled(*names, process=process)
+    step = start(bundle, data, now=NOW)
+    for _ in range(steps):
+        step = complete_task(bundle, step.state, step.snapshot.ready_tasks[0].id, {"note": "好"}, now=NOW)
+    engine = ScriptEngine({}, bundle.code)
+    ours, _ = state_module.loads(step.state, bundle, engine)
+
+    dct = json.loads(state_module.as_json(step.state))
+    spiffs = BpmnWorkflow(bundle.spec, bundle.subprocess_specs, script_engine=engine, deserializing=True)
+    registry = state_module._SERIALIZER.registry
+    spiffs.tasks = {UUID(k): registry.restore(v, workflow=spiffs) for k, v in dct["tasks"].items()}
+
+    assert _tree(ours) == _tree(spiffs)
+    assert len(_tree(ours)) > 5
+    waiting = {t.id for t in spiffs.event_manager.tasks.values()}
+    assert {t.id for t in ours.event_manager.tasks.values()} == waiting
+    assert waiting or steps
+    assert ours.task_tree.id == UUID(dct["root"])
 
 
 def test_a_thrown_message_is_reported_once_and_not_stored(compiled):
