@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+import orjson
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.event_definition import (
@@ -46,6 +47,12 @@ if TYPE_CHECKING:
 
 FORMAT = "yijian-runtime/1"
 _ZLIB_LEVEL = 1
+# Five to twenty times faster than the standard library on a state; these types go to Spiff's encoder.
+_ORJSON_PASSTHROUGH = (
+    orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_LONG_NUMBER = b"0" * 19  # 19 digits in a row: maybe beyond 64 bits (a regex search costs 5x the parse)
 
 
 @dataclass(frozen=True)
@@ -209,16 +216,35 @@ def as_json(state: bytes) -> str:
 
 
 def _encode(dct: dict[str, Any], encoder: type[json.JSONEncoder] | None = None) -> bytes:
-    text = json.dumps(dct, cls=encoder, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
-    return zlib.compress(text.encode("utf-8"), _ZLIB_LEVEL)
+    """orjson, with everything it would write differently from Spiff's encoder handed to that encoder's
+    ``default`` (datetimes, dataclasses, subclasses) or, where orjson gives up (integers beyond 64 bits,
+    non-string keys, types nobody knows), to the standard library with the same encoder, which decides.
+    orjson would write NaN as null, but task data is plain JSON before it gets here (``jsonsafe``)."""
+    default = encoder().default if encoder is not None else None
+    try:
+        text = orjson.dumps(dct, default=default, option=_ORJSON_PASSTHROUGH)
+    except TypeError:
+        text = json.dumps(dct, cls=encoder, allow_nan=False, ensure_ascii=False, separators=(",", ":")).encode()
+    return zlib.compress(text, _ZLIB_LEVEL)
 
 
 def _decode(state: bytes) -> Any:
     try:
-        raw = state if bytes(state[:1]) == b"{" else zlib.decompress(state)
-        return json.loads(raw)
+        raw = bytes(state) if bytes(state[:1]) == b"{" else zlib.decompress(state)
+        return _parse(raw)
     except (TypeError, ValueError, zlib.error) as exc:
         raise StateMismatch(f"state is not readable: {exc}") from exc
+
+
+def _parse(raw: bytes) -> Any:
+    """orjson unless a number may be beyond 64 bits (19 digits or more): orjson would read it as a
+    float, the standard library reads it exactly."""
+    if _LONG_NUMBER not in raw.translate(_DIGITS_AS_ZERO):
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass  # the standard library's verdict and message
+    return json.loads(raw)
 
 
 def _envelope(state: bytes, compiled: CompiledBundle) -> dict[str, Any]:

@@ -175,6 +175,16 @@ def test_values_scripts_produce_are_converted_to_json(compiled):
     assert snapshot(bundle, step.state).data["due"] == "2030-02-01T17:00:00"  # stored as converted
 
 
+def test_whole_numbers_beyond_64_bits_come_back_exact(compiled):
+    """The fast JSON library cannot write them and would read them as floats: the standard one does both."""
+    bundle = scripted_with("fee = 1\n        big = huge()\n        near = 9223372036854775807")
+    step = through_calc_fee(bundle, {"huge": lambda: 2**70 + 1})
+
+    again = snapshot(bundle, step.state).data
+    assert (again["big"], again["near"]) == (2**70 + 1, 2**63 - 1)
+    assert isinstance(again["big"], int)
+
+
 def test_a_value_that_cannot_be_stored_fails_the_step_before_serializing(compiled):
     bundle = scripted_with("fee = 1\n        blob = raw()")
     step = through_calc_fee(bundle, {"raw": lambda: b"\x00\x01"})
