@@ -10,7 +10,7 @@ _ID = re.compile(r"^(\d{6})\d{8}(\d{3}[\dX])$")
 def mask_ids(value: Any) -> Any:
     """A copy of ``value`` with every 18-character resident ID masked, however deeply nested."""
     if isinstance(value, str):
-        match = _ID.match(value)
+        match = _ID.match(value) if len(value) == 18 else None  # most strings are not: skip the regex
         return f"{match.group(1)}********{match.group(2)}" if match else value
     if isinstance(value, dict):
         return {k: mask_ids(v) for k, v in value.items()}

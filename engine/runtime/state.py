@@ -38,7 +38,7 @@ from SpiffWorkflow.spiff.serializer.event_definition import MessageEventDefiniti
 from SpiffWorkflow.task import Task, TaskState
 from SpiffWorkflow.util.deep_merge import DeepMerge
 
-from . import messages, timers
+from . import jsonsafe, messages, timers
 from .errors import StateMismatch
 
 if TYPE_CHECKING:
@@ -51,8 +51,6 @@ _ZLIB_LEVEL = 1
 _ORJSON_PASSTHROUGH = (
     orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
 )
-_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
-_LONG_NUMBER = b"0" * 19  # 19 digits in a row: maybe beyond 64 bits (a regex search costs 5x the parse)
 
 
 @dataclass(frozen=True)
@@ -231,20 +229,9 @@ def _encode(dct: dict[str, Any], encoder: type[json.JSONEncoder] | None = None) 
 def _decode(state: bytes) -> Any:
     try:
         raw = bytes(state) if bytes(state[:1]) == b"{" else zlib.decompress(state)
-        return _parse(raw)
+        return jsonsafe.loads(raw)
     except (TypeError, ValueError, zlib.error) as exc:
         raise StateMismatch(f"state is not readable: {exc}") from exc
-
-
-def _parse(raw: bytes) -> Any:
-    """orjson unless a number may be beyond 64 bits (19 digits or more): orjson would read it as a
-    float, the standard library reads it exactly."""
-    if _LONG_NUMBER not in raw.translate(_DIGITS_AS_ZERO):
-        try:
-            return orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            pass  # the standard library's verdict and message
-    return json.loads(raw)
 
 
 def _envelope(state: bytes, compiled: CompiledBundle) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from engine.runtime import (
     TaskNotReady,
     cancel,
     complete_task,
+    jsonsafe,
     send_message,
     snapshot,
     start,
@@ -183,6 +184,17 @@ def test_whole_numbers_beyond_64_bits_come_back_exact(compiled):
     again = snapshot(bundle, step.state).data
     assert (again["big"], again["near"]) == (2**70 + 1, 2**63 - 1)
     assert isinstance(again["big"], int)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"n": 123456789012345678901234567890, "s": "张三"}', '[-9223372036854775809, 1.5e300, "x"]', "[NaN, 1]", "{}"],
+)
+def test_json_is_read_exactly_as_the_standard_library_reads_it(text):
+    for given in (text, text.encode()):
+        assert repr(jsonsafe.loads(given)) == repr(json.loads(text))
+    with pytest.raises(ValueError, match="Expecting value"):
+        jsonsafe.loads(b"[1,")
 
 
 def test_a_value_that_cannot_be_stored_fails_the_step_before_serializing(compiled):
