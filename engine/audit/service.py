@@ -65,9 +65,9 @@ def _entry_hash(prev_hash: str, entry_id: int, entry: AuditEntry | _Pending) -> 
 
 def _locked_head(session: Session) -> tuple[int, str]:
     """The chain's last id and hash, its row locked until commit (created with the first entry)."""
-    head = session.execute(_LOCK_HEAD).first()
+    head = session.connection().execute(_LOCK_HEAD).first()
     if head is None:
-        session.execute(_HEAD.insert().values(id=1, last_id=0, last_hash=GENESIS))
+        session.connection().execute(_HEAD.insert().values(id=1, last_id=0, last_hash=GENESIS))
         return 0, GENESIS
     return head[0], head[1]
 
@@ -114,13 +114,14 @@ def _chain_pending(session: OrmSession) -> None:
         digest = _entry_hash(last_hash, entry_id, entry)
         rows.append({"id": entry_id, **vars(entry), "prev_hash": last_hash, "hash": digest})
         last_id, last_hash = entry_id, digest
-    # Core statements on the tables: no unit of work or ORM bulk path.
-    if session.get_bind().dialect.name == "postgresql":
+    # Core statements on the connection (flushed above): no unit of work, ORM bulk path or autoflush.
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
         as_json = json.dumps([{**row, "at": row["at"].isoformat()} for row in rows])
-        session.execute(_INSERT_MOVING_HEAD, {"rows": as_json, "head_id": last_id, "head_hash": last_hash})
+        connection.execute(_INSERT_MOVING_HEAD, {"rows": as_json, "head_id": last_id, "head_hash": last_hash})
     else:
-        session.execute(_ENTRIES.insert(), rows)
-        session.execute(_MOVE_HEAD, {"last_id": last_id, "last_hash": last_hash})
+        connection.execute(_ENTRIES.insert(), rows)
+        connection.execute(_MOVE_HEAD, {"last_id": last_id, "last_hash": last_hash})
 
 
 @event.listens_for(OrmSession, "after_rollback")
@@ -131,7 +132,8 @@ def _drop_pending(session: OrmSession) -> None:
 def timeline(session: Session, instance_id: int) -> list[Any]:
     """The instance's entries (at, actor, action, task_id, detail), including those this transaction has
     yet to write."""
-    stored = session.execute(_TIMELINE, {"instance_id": instance_id}).all()
+    # on the connection: entries are written at commit, so there is nothing to flush before reading them
+    stored = session.connection().execute(_TIMELINE, {"instance_id": instance_id}).all()
     return [*stored, *(p for p in session.info.get(_PENDING, []) if p.instance_id == instance_id)]
 
 
