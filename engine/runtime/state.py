@@ -47,7 +47,8 @@ if TYPE_CHECKING:
 
 FORMAT = "yijian-runtime/1"
 _ZLIB_LEVEL = 1
-# Five to twenty times faster than the standard library on a state; these types go to Spiff's encoder.
+# Writing a state is twenty times faster than with the standard library, reading three times; these
+# types go to Spiff's encoder.
 _ORJSON_PASSTHROUGH = (
     orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
 )
