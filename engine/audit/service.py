@@ -63,11 +63,11 @@ def _entry_hash(prev_hash: str, entry_id: int, entry: AuditEntry | _Pending) -> 
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def _locked_head(session: Session) -> tuple[int, str]:
+def _locked_head(connection: sa.Connection) -> tuple[int, str]:
     """The chain's last id and hash, its row locked until commit (created with the first entry)."""
-    head = session.connection().execute(_LOCK_HEAD).first()
+    head = connection.execute(_LOCK_HEAD).first()
     if head is None:
-        session.connection().execute(_HEAD.insert().values(id=1, last_id=0, last_hash=GENESIS))
+        connection.execute(_HEAD.insert().values(id=1, last_id=0, last_hash=GENESIS))
         return 0, GENESIS
     return head[0], head[1]
 
@@ -107,15 +107,15 @@ def _chain_pending(session: OrmSession) -> None:
     if not pending:
         return
     session.flush()
-    last_id, last_hash = _locked_head(session)
+    # Core statements on the connection (flushed above): no unit of work, ORM bulk path or autoflush.
+    connection = session.connection()
+    last_id, last_hash = _locked_head(connection)
     rows = []
     for entry in pending:
         entry_id = last_id + 1
         digest = _entry_hash(last_hash, entry_id, entry)
         rows.append({"id": entry_id, **vars(entry), "prev_hash": last_hash, "hash": digest})
         last_id, last_hash = entry_id, digest
-    # Core statements on the connection (flushed above): no unit of work, ORM bulk path or autoflush.
-    connection = session.connection()
     if connection.dialect.name == "postgresql":
         as_json = json.dumps([{**row, "at": row["at"].isoformat()} for row in rows])
         connection.execute(_INSERT_MOVING_HEAD, {"rows": as_json, "head_id": last_id, "head_hash": last_hash})

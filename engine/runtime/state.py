@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -172,6 +173,7 @@ def _serializer() -> BpmnWorkflowSerializer:
 
 
 _SERIALIZER = _serializer()
+_SPIFF_DEFAULT = _SERIALIZER._encoder_cls().default  # how Spiff writes what JSON has no type for
 
 
 def dumps(workflow: BpmnWorkflow, compiled: CompiledBundle, failure: Failure | None = None) -> bytes:
@@ -183,7 +185,7 @@ def dumps(workflow: BpmnWorkflow, compiled: CompiledBundle, failure: Failure | N
     dct["spec_ref"] = compiled.key
     if failure is not None:
         dct["failure"] = {"error": failure.error, "element": failure.element}
-    return _encode(dct, _SERIALIZER._encoder_cls)
+    return _encode(dct, _SPIFF_DEFAULT)
 
 
 def loads(state: bytes, compiled: CompiledBundle, engine: ScriptEngine) -> tuple[BpmnWorkflow, Failure | None]:
@@ -214,16 +216,15 @@ def as_json(state: bytes) -> str:
     return json.dumps(_decode(state), ensure_ascii=False, indent=1)
 
 
-def _encode(dct: dict[str, Any], encoder: type[json.JSONEncoder] | None = None) -> bytes:
-    """orjson, with everything it would write differently from Spiff's encoder handed to that encoder's
-    ``default`` (datetimes, dataclasses, subclasses) or, where orjson gives up (integers beyond 64 bits,
-    non-string keys, types nobody knows), to the standard library with the same encoder, which decides.
+def _encode(dct: dict[str, Any], default: Callable[[Any], Any] | None = None) -> bytes:
+    """orjson, with everything it would write differently from Spiff's encoder handed to ``default``
+    (datetimes, dataclasses, subclasses) or, where orjson gives up (integers beyond 64 bits, non-string
+    keys, types nobody knows), to the standard library with the same ``default``, which decides.
     orjson would write NaN as null, but task data is plain JSON before it gets here (``jsonsafe``)."""
-    default = encoder().default if encoder is not None else None
     try:
         text = orjson.dumps(dct, default=default, option=_ORJSON_PASSTHROUGH)
     except TypeError:
-        text = json.dumps(dct, cls=encoder, allow_nan=False, ensure_ascii=False, separators=(",", ":")).encode()
+        text = json.dumps(dct, default=default, allow_nan=False, ensure_ascii=False, separators=(",", ":")).encode()
     return zlib.compress(text, _ZLIB_LEVEL)
 
 
