@@ -26,7 +26,6 @@ _TIMELINE = (
     .where(_ENTRIES.c.instance_id == sa.bindparam("instance_id"))
     .order_by(_ENTRIES.c.id)
 )
-_COLUMNS = ("id", "at", "actor", "action", "bundle_id", "instance_id", "task_id", "detail", "prev_hash", "hash")
 
 
 @dataclass(frozen=True)
@@ -42,11 +41,11 @@ class _Pending:
     detail: dict[str, Any]
 
 
-def _entry_hash(prev_hash: str, entry_id: int, entry: AuditEntry | _Pending) -> str:
+def _tail(entry: AuditEntry | _Pending) -> str:
+    """The hashed text of an entry after its place in the chain: ``_entry_hash`` and PostgreSQL's
+    ``audit_append`` (which learns the place only under the head's lock) prepend the same prefix."""
     body = json.dumps(
         [
-            prev_hash,
-            entry_id,
             entry.at.isoformat(timespec="microseconds"),
             entry.actor,
             entry.action,
@@ -60,7 +59,12 @@ def _entry_hash(prev_hash: str, entry_id: int, entry: AuditEntry | _Pending) -> 
         separators=(",", ":"),
         default=str,
     )
-    return hashlib.sha256(body.encode()).hexdigest()
+    return body[1:]
+
+
+def _entry_hash(prev_hash: str, entry_id: int, entry: AuditEntry | _Pending) -> str:
+    """SHA-256 of the JSON list [previous hash, id, at, actor, action, bundle, instance, task, detail]."""
+    return hashlib.sha256(f'["{prev_hash}",{entry_id},{_tail(entry)}'.encode()).hexdigest()
 
 
 def _locked_head(connection: sa.Connection) -> tuple[int, str]:
@@ -91,14 +95,7 @@ def append(
     session.info.setdefault(_PENDING, []).append(entry)
 
 
-# PostgreSQL: the entries and the new head in one statement, one round trip fewer for every writing
-# request: the head's UPDATE is a data-modifying CTE and the rows arrive as one JSON parameter (a
-# multi-row VALUES would be compiled anew on every call; this statement is compiled once).
-_INSERT_MOVING_HEAD = sa.text(
-    f"""WITH moved_head AS (UPDATE audit_head SET last_id = :head_id, last_hash = :head_hash WHERE id = 1)
-    INSERT INTO audit_entry ({", ".join(_COLUMNS)})
-    SELECT {", ".join(_COLUMNS)} FROM json_populate_recordset(NULL::audit_entry, CAST(:rows AS json))"""
-)
+_APPEND = sa.text("SELECT audit_append(CAST(:entries AS json))")  # PostgreSQL: see AuditHead's APPEND_FUNCTION
 
 
 @event.listens_for(OrmSession, "before_commit")
@@ -109,6 +106,10 @@ def _chain_pending(session: OrmSession) -> None:
     session.flush()
     # Core statements on the connection (flushed above): no unit of work, ORM bulk path or autoflush.
     connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        entries = [{**vars(entry), "at": entry.at.isoformat(), "tail": _tail(entry)} for entry in pending]
+        connection.execute(_APPEND, {"entries": json.dumps(entries)})
+        return
     last_id, last_hash = _locked_head(connection)
     rows = []
     for entry in pending:
@@ -116,12 +117,8 @@ def _chain_pending(session: OrmSession) -> None:
         digest = _entry_hash(last_hash, entry_id, entry)
         rows.append({"id": entry_id, **vars(entry), "prev_hash": last_hash, "hash": digest})
         last_id, last_hash = entry_id, digest
-    if connection.dialect.name == "postgresql":
-        as_json = json.dumps([{**row, "at": row["at"].isoformat()} for row in rows])
-        connection.execute(_INSERT_MOVING_HEAD, {"rows": as_json, "head_id": last_id, "head_hash": last_hash})
-    else:
-        connection.execute(_ENTRIES.insert(), rows)
-        connection.execute(_MOVE_HEAD, {"last_id": last_id, "last_hash": last_hash})
+    connection.execute(_ENTRIES.insert(), rows)
+    connection.execute(_MOVE_HEAD, {"last_id": last_id, "last_hash": last_hash})
 
 
 @event.listens_for(OrmSession, "after_rollback")

@@ -1,5 +1,6 @@
 """Two departments finishing the same application at the same moment: both succeed, the join fires
-once, nothing either of them wrote is lost — for 50 applications at once, on each database."""
+once, nothing either of them wrote is lost, the audit chain stays one chain — for 50 applications at
+once, on each database."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -7,6 +8,9 @@ from contextlib import ExitStack
 
 import httpx
 import pytest
+from sqlmodel import Session
+
+from engine.audit import service as audit
 
 from tests.conftest import LiveServer
 from tests.instances.flow import apply, complete, deploy_mini, inbox
@@ -63,3 +67,6 @@ def test_parallel_tasks_of_50_instances_completed_from_8_threads_at_once(
         diagram = client.get(f"/api/instances/{instance_id}/diagram", headers=cast.admin.headers).json()
         assert diagram["completed_counts"]["join"] == 1, "the join fired more than once"
         assert diagram["completed_counts"]["tally"] == 1
+
+    with Session(server.engine) as session:
+        assert list(audit.verify(session)) == [], "the audit chain forked or lost entries under concurrency"
