@@ -11,7 +11,6 @@ import pytest
 from sqlmodel import Session
 
 from engine.audit import service as audit
-
 from tests.conftest import LiveServer
 from tests.instances.flow import apply, complete, deploy_mini, inbox
 from tests.people import Cast, Person
