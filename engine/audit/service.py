@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -13,15 +13,17 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
 from engine.audit.models import AuditEntry, AuditHead
+from engine.db import Direct
 
 GENESIS = "0" * 64
 _PENDING = "yijian.audit_pending"
+_NEW_SUBJECTS = "yijian.audit_new_instances"
 _ENTRIES, _HEAD = AuditEntry.__table__, AuditHead.__table__
 # Built once, on the tables (every write request runs them): building a statement per call costs more
 # than running it.
 _LOCK_HEAD = sa.select(_HEAD.c.last_id, _HEAD.c.last_hash).where(_HEAD.c.id == 1).with_for_update()
 _MOVE_HEAD = _HEAD.update().where(_HEAD.c.id == 1)
-_TIMELINE = (
+_TIMELINE = Direct(
     sa.select(_ENTRIES.c.at, _ENTRIES.c.actor, _ENTRIES.c.action, _ENTRIES.c.task_id, _ENTRIES.c.detail)
     .where(_ENTRIES.c.instance_id == sa.bindparam("instance_id"))
     .order_by(_ENTRIES.c.id)
@@ -95,7 +97,7 @@ def append(
     session.info.setdefault(_PENDING, []).append(entry)
 
 
-_APPEND = sa.text("SELECT audit_append(CAST(:entries AS json))")  # PostgreSQL: see AuditHead's APPEND_FUNCTION
+_APPEND = Direct(sa.text("SELECT audit_append(CAST(:entries AS json))"))  # PostgreSQL: see APPEND_FUNCTION
 
 
 @event.listens_for(OrmSession, "before_commit")
@@ -108,7 +110,7 @@ def _chain_pending(session: OrmSession) -> None:
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         entries = [{**vars(entry), "at": entry.at.isoformat(), "tail": _tail(entry)} for entry in pending]
-        connection.execute(_APPEND, {"entries": json.dumps(entries)})
+        _APPEND.run(connection, {"entries": json.dumps(entries)})
         return
     last_id, last_hash = _locked_head(connection)
     rows = []
@@ -121,16 +123,29 @@ def _chain_pending(session: OrmSession) -> None:
     connection.execute(_MOVE_HEAD, {"last_id": last_id, "last_hash": last_hash})
 
 
+@event.listens_for(OrmSession, "after_commit")
+def _forget_new(session: OrmSession) -> None:
+    session.info.pop(_NEW_SUBJECTS, None)
+
+
 @event.listens_for(OrmSession, "after_rollback")
 def _drop_pending(session: OrmSession) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_NEW_SUBJECTS, None)
+
+
+def none_stored(session: Session, instance_id: int) -> None:
+    """An instance created by this transaction has no stored entries yet: its timeline reads nothing."""
+    session.info.setdefault(_NEW_SUBJECTS, set()).add(instance_id)
 
 
 def timeline(session: Session, instance_id: int) -> list[Any]:
     """The instance's entries (at, actor, action, task_id, detail), including those this transaction has
     yet to write."""
-    # on the connection: entries are written at commit, so there is nothing to flush before reading them
-    stored = session.connection().execute(_TIMELINE, {"instance_id": instance_id}).all()
+    stored: Sequence[Any] = ()
+    if instance_id not in session.info.get(_NEW_SUBJECTS, ()):
+        # on the connection: entries are written at commit, so there is nothing to flush before reading them
+        stored = _TIMELINE.rows(session.connection(), {"instance_id": instance_id})
     return [*stored, *(p for p in session.info.get(_PENDING, []) if p.instance_id == instance_id)]
 
 

@@ -3,9 +3,11 @@
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import Session, delete, select
 
+from engine.db import Direct
 from engine.errors import invalid
 from engine.holidays.models import Holiday, HolidayYear
 from engine.workdays import CST, HolidayFileError, HolidayRow, WorkCalendar, library_knows, parse_holiday_file
@@ -14,6 +16,13 @@ _calendars: dict[tuple, WorkCalendar] = {}
 
 
 _CALENDAR = "yijian.calendar"
+_REVISION = Direct(
+    sa.select(
+        sa.select(func.count()).select_from(Holiday).scalar_subquery().label("days"),
+        sa.select(func.max(Holiday.imported_at)).scalar_subquery().label("days_imported"),
+        sa.select(func.max(HolidayYear.imported_at)).scalar_subquery().label("years_imported"),
+    )
+)
 
 
 def calendar(session: Session) -> WorkCalendar:
@@ -22,15 +31,7 @@ def calendar(session: Session) -> WorkCalendar:
     cached = session.info.get(_CALENDAR)
     if cached is not None:
         return cached
-    revision = tuple(
-        session.exec(
-            select(
-                select(func.count()).select_from(Holiday).scalar_subquery(),
-                select(func.max(Holiday.imported_at)).scalar_subquery(),
-                select(func.max(HolidayYear.imported_at)).scalar_subquery(),
-            )
-        ).one()
-    )
+    revision = tuple(_REVISION.rows(session.connection())[0])  # imports flush their rows before this
     result = _calendars.get(revision)
     if result is None:
         overrides = {row.day: row.is_workday for row in session.exec(select(Holiday))}

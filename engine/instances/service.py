@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from engine import forms, runtime, workdays
+from engine import db, forms, runtime, workdays
 from engine.audit import service as audit
 from engine.auth.schemas import Principal
 from engine.bundles import service as bundles
@@ -241,6 +241,7 @@ def _begin(
     session.add(instance)
     session.flush()
     tasks.none_yet(session, instance.id)
+    audit.none_stored(session, instance.id)
     deadlines.schedule_timers(session, instance, now)
     _record(
         session,
@@ -578,7 +579,7 @@ def _apply(
     waiting = any(t.kind == "applicant" for t in still_open)
     if deadlines.update_pause(session, instance, waiting_on_applicant=waiting, calendar=calendar, now=now):
         _record(session, instance, "engine", "sla.paused" if instance.paused_since else "sla.resumed", now)
-    session.flush()
+    db.flush(session)
     fulfilled = [t for t in created if t.kind == "commitment" and commitments.is_fulfilled(session, instance.id)]
     for task in fulfilled:
         _auto_complete(session, instance, arte, task, calendar, now)

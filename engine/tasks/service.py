@@ -12,6 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
+from engine import db
 from engine.auth.schemas import Principal
 from engine.errors import Conflict, Forbidden, NotFound, invalid
 from engine.tasks.models import Task
@@ -230,7 +231,7 @@ def add(session: Session, new: Sequence[Task]) -> None:
     if not new:
         return
     session.add_all(new)
-    session.flush()
+    db.flush(session)  # the step's modified rows are written with them
     for task in new:
         loaded = session.info.get(_LOADED, {}).get(task.instance_id)
         if loaded is not None:

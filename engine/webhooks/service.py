@@ -15,6 +15,7 @@ from pydantic_core import to_jsonable_python
 from sqlmodel import Session, select
 
 from engine.auth.schemas import Principal
+from engine.db import Direct
 from engine.errors import NotFound, invalid
 from engine.webhooks.models import WebhookDelivery, WebhookSubscription
 
@@ -133,7 +134,7 @@ def deliveries(session: Session, subscription_id: int, *, limit: int = 50) -> li
 
 _SUBSCRIPTIONS = "yijian.webhook_subscriptions"
 _subs = WebhookSubscription.__table__.c
-_ACTIVE = sa.select(_subs.id, _subs.events).where(_subs.active.is_(True))  # built once: every write runs it
+_ACTIVE = Direct(sa.select(_subs.id, _subs.events).where(_subs.active.is_(True)))  # every write runs it
 
 
 def enqueue(session: Session, *, event: str, payload: dict, now: datetime) -> int:
@@ -147,7 +148,7 @@ def enqueue(session: Session, *, event: str, payload: dict, now: datetime) -> in
     subs = session.info.get(_SUBSCRIPTIONS)
     if subs is None:  # once per transaction: a completion enqueues several events
         # on the connection: no autoflush here, a step's changes are flushed once, at its end
-        subs = session.info[_SUBSCRIPTIONS] = session.connection().execute(_ACTIVE).all()
+        subs = session.info[_SUBSCRIPTIONS] = _ACTIVE.rows(session.connection())
     targets = [sub_id for sub_id, patterns in subs if any(matches(p, event) for p in patterns)]
     if not targets:
         return 0
