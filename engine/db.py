@@ -230,11 +230,13 @@ def flush(session: Session) -> None:
 
     Every command modifies a row or two (the instance, a task) and the unit of work spends about 0.3 ms of
     CPU on each — sorting, history, its bookkeeping — for the same statement (bench/RESULTS.md). Our tables
-    have no relationships, version counters or update hooks for it to honour; new and deleted rows still
-    go through it.
+    have no relationships, version counters or update hooks for it to honour; new and deleted rows, and
+    rows with a composite key, still go through it.
     """
     for row in session.dirty:
-        _write_changes(session, sa.inspect(row))
+        state = sa.inspect(row)
+        if len(state.mapper.primary_key) == 1:  # a composite key is left to the unit of work
+            _write_changes(session, state)
     session.flush()
 
 

@@ -57,3 +57,19 @@ def test_a_connection_in_steady_use_is_not_pinged(service_engine: Engine, monkey
     with pytest.raises(sa.exc.OperationalError):
         _answer(service_engine)
     assert _answer(service_engine) == 42
+
+
+def test_a_connection_dropped_under_a_direct_statement_fails_that_request_and_the_pool_is_renewed(
+    service_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hot statements that run on the driver's cursor (``db.Direct``) fail as SQLAlchemy's own do."""
+    monkeypatch.setattr(db, "RESTED_AFTER_S", 3600.0)
+    answer = db.Direct(sa.select(sa.literal(41, sa.Integer) + sa.bindparam("one", type_=sa.Integer)))
+    with service_engine.connect() as conn:
+        _drop(conn.execute(sa.text("SELECT pg_backend_pid()")).scalar_one())
+        with pytest.raises(sa.exc.OperationalError) as failed:
+            answer.rows(conn, {"one": 1})
+        assert failed.value.connection_invalidated
+
+    with service_engine.connect() as conn:
+        assert answer.rows(conn, {"one": 1})[0][0] == 42

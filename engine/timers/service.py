@@ -6,6 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from engine.db import Direct, flush
 from engine.runtime import TimerWait
 from engine.timers.models import Timer
 
@@ -38,7 +39,7 @@ def sync_bpmn(session: Session, instance_id: int, waits: Sequence[TimerWait], *,
 
 
 _timers = Timer.__table__.c
-_CANCEL_ALL = (  # built once, on the table: the ORM's bulk update path cost more than the statement
+_CANCEL_ALL = Direct(  # built once, on the table: the ORM's bulk update path cost more than the statement
     Timer.__table__.update()
     .where(_timers.instance_id == sa.bindparam("of_instance"), _timers.status == "pending")
     .values(status="cancelled")
@@ -46,9 +47,10 @@ _CANCEL_ALL = (  # built once, on the table: the ORM's bulk update path cost mor
 
 
 def cancel_all(session: Session, instance_id: int) -> None:
-    # autoflushes first, so timers added in this transaction are cancelled too; Timer objects loaded
-    # earlier keep the status they were loaded with (every caller is done with them by now)
-    session.execute(_CANCEL_ALL, {"of_instance": instance_id})
+    # flushed first, so timers added in this transaction are cancelled too; Timer objects loaded earlier
+    # keep the status they were loaded with (every caller is done with them by now)
+    flush(session)
+    _CANCEL_ALL.run(session.connection(), {"of_instance": instance_id})
 
 
 def claim_due(session: Session, *, now: datetime, limit: int = 50) -> list[Timer]:
