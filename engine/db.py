@@ -120,13 +120,29 @@ def read_only(engine: Engine) -> Engine:
     return engine.execution_options(sqlite_begin="DEFERRED")
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Plan:
     compiled: sa.engine.Compiled
     sql: str
     order: tuple[str, ...] | None  # positional drivers (SQLite): the parameters' order
     binds: tuple[tuple[str, Callable[[Any], Any]], ...]
-    row: Callable[[Any], Any] | None  # builds a result row with its columns' conversions applied
+    selected: list[sa.ColumnElement[Any]]
+    # builds a result row with its columns' conversions applied; made at the first result, as some
+    # conversions depend on the type the driver reports (PostgreSQL's numerics)
+    row: Callable[[Any], Any] | None = None
+
+    def shape(self, dialect: sa.Dialect, description: Any) -> Callable[[Any], Any]:
+        shape = namedtuple("Row", [str(c.key) for c in self.selected], rename=True)  # type: ignore[misc]
+        results = [
+            c.type.dialect_impl(dialect).result_processor(dialect, d[1])
+            for c, d in zip(self.selected, description, strict=True)
+        ]
+        if any(results):
+            converts = [r or (lambda v: v) for r in results]
+            self.row = lambda values: shape._make([c(v) for c, v in zip(converts, values, strict=True)])
+        else:
+            self.row = shape._make
+        return self.row
 
 
 class Direct:
@@ -152,18 +168,9 @@ class Direct:
             for bind, name in compiled.bind_names.items()
             if (process := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
         )
-        row = None
-        if isinstance(self.statement, sa.Select):
-            selected = self.statement.selected_columns
-            shape = namedtuple("Row", [str(c.key) for c in selected], rename=True)  # type: ignore[misc]  # as Core rows
-            results = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in selected]
-            if any(results):
-                converts = [r or (lambda v: v) for r in results]
-                row = lambda values: shape._make([c(v) for c, v in zip(converts, values, strict=True)])  # noqa: E731
-            else:
-                row = shape._make
+        selected = list(self.statement.selected_columns) if isinstance(self.statement, sa.Select) else []
         order = tuple(compiled.positiontup or ()) if compiled.positional else None
-        plan = self._plans[dialect.name, columns] = _Plan(compiled, compiled.string, order, binds, row)
+        plan = self._plans[dialect.name, columns] = _Plan(compiled, compiled.string, order, binds, selected)
         return plan
 
     def _execute(
@@ -190,9 +197,11 @@ class Direct:
         return cursor, plan
 
     def rows(self, connection: sa.Connection, params: Mapping[str, Any] | None = None) -> list[Any]:
+        """The rows of a SELECT, with attribute access by column key as SQLAlchemy's rows have."""
         cursor, plan = self._execute(connection, params, None)
         try:
-            return [plan.row(values) for values in cursor.fetchall()] if plan.row else []
+            row = plan.row or plan.shape(connection.dialect, cursor.description)
+            return [row(values) for values in cursor.fetchall()]
         finally:
             cursor.close()
 

@@ -86,7 +86,9 @@ def test_a_direct_statement_returns_what_sqlalchemy_returns(db: Engine, statemen
         statements.clear()
         direct_days = Direct(days).rows(connection)
         direct_entries = Direct(entries).rows(connection, {"instance_id": 7})
-        assert len(statements) == 2  # listeners see them like any other statement
+        paused = sa.select(sa.cast(sa.literal(1.5), sa.Float).label("paused_days"))  # PostgreSQL: numeric types
+        assert Direct(paused).rows(connection)[0].paused_days == connection.execute(paused).scalar_one() == 1.5
+        assert len(statements) == 4  # listeners see them like any other statement
         assert [tuple(r) for r in direct_days] == [tuple(r) for r in connection.execute(days).all()]
         assert [tuple(r) for r in direct_entries] == [
             tuple(r) for r in connection.execute(entries, {"instance_id": 7}).all()
