@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import sqlalchemy as sa
 from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import InstanceState
+from sqlalchemy.orm import InstanceState, make_transient_to_detached
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
@@ -120,6 +120,9 @@ def read_only(engine: Engine) -> Engine:
     return engine.execution_options(sqlite_begin="DEFERRED")
 
 
+_Model = TypeVar("_Model")
+
+
 @dataclass
 class _Plan:
     compiled: sa.engine.Compiled
@@ -214,6 +217,25 @@ class Direct:
             return cursor.rowcount
         finally:
             cursor.close()
+
+
+def attach(session: Session, model: type[_Model], row: Any) -> _Model:
+    """A row read with ``Direct`` as the session's persistent object, as a query would have loaded it:
+    a fresh object, or — when the session holds that row already — the same object with its columns
+    refreshed (what ``populate_existing`` does)."""
+    mapper = sa.inspect(model)
+    values = row._asdict()
+    held = session.identity_map.get(mapper.identity_key_from_primary_key([values[c.key] for c in mapper.primary_key]))
+    if held is not None:
+        state = sa.inspect(held)
+        state.dict.update(values)
+        state._commit_all(state.dict, session.identity_map)  # pending changes are overwritten, as a load does
+        return held
+    loaded = mapper.class_manager.new_instance()
+    sa.inspect(loaded).dict.update(values)
+    make_transient_to_detached(loaded)  # SQLAlchemy's way to make a persistent object without SQL
+    session.add(loaded)
+    return loaded
 
 
 @lru_cache(maxsize=64)

@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from engine.audit.models import AuditEntry
-from engine.db import Direct, flush, transaction
+from engine.db import Direct, attach, flush, transaction
 from engine.holidays.models import Holiday, HolidayYear
 
 NOW = datetime(2026, 9, 30, 8, 30, tzinfo=UTC)
@@ -107,3 +107,26 @@ def test_a_direct_statement_that_breaks_a_constraint_raises_sqlalchemys_integrit
 
     with Session(db) as session:
         assert session.exec(select(HolidayYear)).all() == []
+
+
+def test_a_row_read_directly_becomes_the_sessions_object_as_if_a_query_had_loaded_it(
+    db: Engine, statements: list[str]
+) -> None:
+    _national_day(db)
+    by_day = Direct(sa.select(Holiday.__table__).where(Holiday.day == sa.bindparam("day")))
+    with transaction(db) as session:
+        day = attach(session, Holiday, by_day.rows(session.connection(), {"day": date(2026, 10, 1)})[0])
+        statements.clear()
+        assert session.get(Holiday, date(2026, 10, 1)) is day and statements == []  # in the identity map
+        assert not session.dirty and day.name == "国庆节" and day.imported_at == NOW
+        day.name = "国庆节、中秋节"
+
+        # another writer changes the row; reading it again refreshes the same object, as populate_existing
+        session.connection().execute(sa.update(Holiday).where(Holiday.day == date(2026, 10, 1)).values(name="国庆"))
+        again = attach(session, Holiday, by_day.rows(session.connection(), {"day": date(2026, 10, 1)})[0])
+        assert again is day and day.name == "国庆" and not session.dirty
+        day.is_workday = True
+
+    with Session(db) as session:
+        stored = session.get(Holiday, date(2026, 10, 1))
+        assert stored is not None and stored.is_workday and stored.name == "国庆"

@@ -12,7 +12,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
-from sqlmodel.sql.expression import SelectOfScalar
 
 from engine import db, forms, runtime, workdays
 from engine.audit import service as audit
@@ -287,18 +286,25 @@ def _record(
         webhooks.enqueue(session, event=action, payload=payload, now=now)
 
 
-def _locking(which: sa.ColumnElement[bool]) -> SelectOfScalar[ProcessInstance]:
-    return select(ProcessInstance).where(which).with_for_update().execution_options(populate_existing=True)
+def _locking(which: sa.ColumnElement[bool]) -> db.Direct:
+    return db.Direct(sa.select(_INSTANCE).where(which).with_for_update())
 
 
 # The instance row, locked for this transaction: concurrent commands on it run one after another.
-# Built once (every command runs one): by id, or as the owner of a task in the same statement.
-_LOCK_BY_ID = _locking(ProcessInstance.id == sa.bindparam("instance_id"))
-_LOCK_BY_TASK = _locking(ProcessInstance.id == tasks.owner())
+# Built once (every command runs one): by id, or as the owner of a task in the same statement; read on
+# the driver and attached to the session as a query would (db.attach).
+_INSTANCE = ProcessInstance.__table__
+_LOCK_BY_ID = _locking(_INSTANCE.c.id == sa.bindparam("instance_id"))
+_LOCK_BY_TASK = _locking(_INSTANCE.c.id == tasks.owner())
+
+
+def _locked(session: Session, statement: db.Direct, params: dict[str, int]) -> ProcessInstance | None:
+    rows = statement.rows(session.connection(), params)
+    return db.attach(session, ProcessInstance, rows[0]) if rows else None
 
 
 def lock(session: Session, instance_id: int) -> ProcessInstance:
-    instance = session.exec(_LOCK_BY_ID, params={"instance_id": instance_id}).first()
+    instance = _locked(session, _LOCK_BY_ID, {"instance_id": instance_id})
     if instance is None:
         raise NotFound(f"未找到办件 {instance_id} / unknown instance {instance_id}")
     return instance
@@ -312,7 +318,7 @@ def _running(instance: ProcessInstance) -> None:
 def complete_task(
     session: Session, who: Principal, task_id: int, data: dict[str, Any], *, now: datetime
 ) -> ProcessInstance:
-    instance = session.exec(_LOCK_BY_TASK, params={"task_id": task_id}).first()
+    instance = _locked(session, _LOCK_BY_TASK, {"task_id": task_id})
     if instance is None:
         raise tasks.unknown(task_id)
     task = tasks.find(session, instance.id, task_id)  # read after the lock: a concurrent completion is seen
