@@ -130,12 +130,13 @@ class _Plan:
     order: tuple[str, ...] | None  # positional drivers (SQLite): the parameters' order
     binds: tuple[tuple[str, Callable[[Any], Any]], ...]
     selected: list[sa.ColumnElement[Any]]
+    row_type: Any  # a NamedTuple class, or None for one named after the columns
     # builds a result row with its columns' conversions applied; made at the first result, as some
     # conversions depend on the type the driver reports (PostgreSQL's numerics)
     row: Callable[[Any], Any] | None = None
 
     def shape(self, dialect: sa.Dialect, description: Any) -> Callable[[Any], Any]:
-        shape = namedtuple("Row", [str(c.key) for c in self.selected], rename=True)  # type: ignore[misc]
+        shape = self.row_type or namedtuple("Row", [str(c.key) for c in self.selected], rename=True)  # type: ignore[misc]
         results = [
             c.type.dialect_impl(dialect).result_processor(dialect, d[1])
             for c, d in zip(self.selected, description, strict=True)
@@ -158,8 +159,9 @@ class Direct:
     ``before_cursor_execute`` listeners still see each statement.
     """
 
-    def __init__(self, statement: sa.Executable) -> None:
+    def __init__(self, statement: sa.Executable, row: Any = None) -> None:
         self.statement = statement
+        self.row_type = row
         self._plans: dict[tuple[str, frozenset[str] | None], _Plan] = {}
 
     def _plan(self, dialect: sa.Dialect, columns: frozenset[str] | None) -> _Plan:
@@ -171,9 +173,10 @@ class Direct:
             for bind, name in compiled.bind_names.items()
             if (process := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
         )
-        selected = list(self.statement.selected_columns) if isinstance(self.statement, sa.Select) else []
+        selected = list(getattr(self.statement, "exported_columns", ()))  # a SELECT's, or RETURNING's
         order = tuple(compiled.positiontup or ()) if compiled.positional else None
-        plan = self._plans[dialect.name, columns] = _Plan(compiled, compiled.string, order, binds, selected)
+        plan = _Plan(compiled, compiled.string, order, binds, selected, self.row_type)
+        self._plans[dialect.name, columns] = plan
         return plan
 
     def _execute(
@@ -200,7 +203,7 @@ class Direct:
         return cursor, plan
 
     def rows(self, connection: sa.Connection, params: Mapping[str, Any] | None = None) -> list[Any]:
-        """The rows of a SELECT, with attribute access by column key as SQLAlchemy's rows have."""
+        """The rows of a SELECT (or of RETURNING), with attribute access by column key as SQLAlchemy's have."""
         cursor, plan = self._execute(connection, params, None)
         try:
             row = plan.row or plan.shape(connection.dialect, cursor.description)

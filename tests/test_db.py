@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from engine.audit.models import AuditEntry
 from engine.db import Direct, attach, flush, transaction
 from engine.holidays.models import Holiday, HolidayYear
+from engine.tasks.models import Task, TaskRow
 
 NOW = datetime(2026, 9, 30, 8, 30, tzinfo=UTC)
 
@@ -130,3 +131,8 @@ def test_a_row_read_directly_becomes_the_sessions_object_as_if_a_query_had_loade
     with Session(db) as session:
         stored = session.get(Holiday, date(2026, 10, 1))
         assert stored is not None and stored.is_workday and stored.name == "国庆"
+
+
+def test_a_task_row_has_the_task_tables_columns_in_table_order() -> None:
+    """Rows are built by position from ``SELECT task.*``: a column added to ``Task`` must be added here too."""
+    assert TaskRow._fields == tuple(c.key for c in Task.__table__.columns)

@@ -25,7 +25,7 @@ from engine.instances.schemas import DiagramView, InstanceView, TimelineEntry
 from engine.ratings.models import Rating
 from engine.regions import divisions
 from engine.tasks import service as tasks
-from engine.tasks.models import Task
+from engine.tasks.models import Task, TaskRow
 from engine.tasks.schemas import TaskView
 
 
@@ -59,7 +59,7 @@ def get_visible(session: Session, who: Principal, instance_id: int) -> ProcessIn
     return instance
 
 
-def task_view(task: Task, now: datetime, commitment_days_left: int | None = None) -> TaskView:
+def task_view(task: Task | TaskRow, now: datetime, commitment_days_left: int | None = None) -> TaskView:
     return TaskView(
         id=task.id,
         instance_id=task.instance_id,

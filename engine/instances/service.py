@@ -30,7 +30,7 @@ from engine.instances.models import ProcessInstance
 from engine.instances.schemas import InstanceStart
 from engine.regions import divisions
 from engine.tasks import service as tasks
-from engine.tasks.models import Task
+from engine.tasks.models import Task, TaskRow
 from engine.timers import service as timers
 from engine.webhooks import service as webhooks
 
@@ -260,7 +260,7 @@ def _record(
     action: str,
     now: datetime,
     detail: dict[str, Any] | None = None,
-    task: Task | None = None,
+    task: TaskRow | None = None,
 ) -> None:
     """One audit entry and, for the events external systems subscribe to, one webhook per subscriber."""
     audit.append(
@@ -344,7 +344,7 @@ def complete_task(
 def _complete(
     arte: VersionArtefacts,
     instance: ProcessInstance,
-    task: Task,
+    task: TaskRow,
     data: dict[str, Any],
     calendar: workdays.WorkCalendar,
     now: datetime,
@@ -428,7 +428,7 @@ def _auto_complete(
     session: Session,
     instance: ProcessInstance,
     arte: VersionArtefacts,
-    task: Task,
+    task: TaskRow,
     calendar: workdays.WorkCalendar,
     now: datetime,
 ) -> None:
@@ -556,8 +556,8 @@ def _apply(
         if task.spiff_id not in ready:
             tasks.close(session, task, state="cancelled", at=now, by=None)
     known = {t.spiff_id for t in open_rows}
-    created = [_new_task(instance, arte, human, calendar, now) for human in snap.ready_tasks if human.id not in known]
-    tasks.add(session, created)
+    opened = [_new_task(instance, arte, human, calendar, now) for human in snap.ready_tasks if human.id not in known]
+    created = tasks.add(session, opened)
     for task in created:
         _record(
             session,

@@ -16,7 +16,7 @@ from engine.instances import service as instances
 from engine.instances.models import ProcessInstance
 from engine.ratings.models import Rating
 from engine.tasks import service as tasks
-from engine.tasks.models import Task
+from engine.tasks.models import Task, TaskRow
 from engine.webhooks import service as webhooks
 
 BAD = 2
@@ -85,11 +85,11 @@ def rate(
 
 def _open_rectification(
     session: Session, instance: ProcessInstance, rating: Rating, lane: dict[str, Any], now: datetime
-) -> Task:
+) -> TaskRow:
     calendar = holidays.calendar(session)
     due = calendar.add_working_days(now, RECTIFY_WORKING_DAYS).at
     region = instance.receiving_region if lane["region"] == "receiving" else instance.handling_region
-    task = Task(
+    new = Task(
         instance_id=instance.id,
         bundle_id=instance.bundle_id,
         bundle_name=instance.bundle_name,
@@ -106,7 +106,7 @@ def _open_rectification(
         warn_at=calendar.add_working_days(now, RECTIFY_WORKING_DAYS - 1).at,
         created_at=now,
     )
-    tasks.add(session, [task])
+    (task,) = tasks.add(session, [new])
     audit.append(
         session,
         at=now,

@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -42,3 +42,37 @@ class Task(SQLModel, table=True):
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     completed_by: str | None = Field(default=None, max_length=64)
     result: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+
+
+class TaskRow(NamedTuple):
+    """A task row as the instance commands read and write it (``db.Direct``), without an ORM object.
+
+    A completion reads an instance's tasks, closes one, maybe opens some, and shows them all; as ORM
+    objects that costs more than the statements themselves. The fields are ``Task``'s columns in table
+    order (a test keeps them so), so a row reads like a ``Task``.
+    """
+
+    id: int
+    instance_id: int
+    bundle_id: str
+    bundle_name: str
+    spiff_id: str
+    bpmn_id: str
+    title: str
+    lane: str | None
+    department: str | None
+    department_name: str | None
+    region: str | None
+    applicant: str | None
+    subject: str
+    state: str
+    kind: str
+    assignee: str | None
+    form: str | None
+    ui_form: str | None
+    due_at: datetime
+    warn_at: datetime
+    created_at: datetime
+    completed_at: datetime | None
+    completed_by: str | None
+    result: dict[str, Any] | None

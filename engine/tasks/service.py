@@ -5,6 +5,7 @@ import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,11 +16,18 @@ from sqlmodel import Session, select
 from engine import db
 from engine.auth.schemas import Principal
 from engine.errors import Conflict, Forbidden, NotFound, invalid
-from engine.tasks.models import Task
+from engine.tasks.models import Task, TaskRow
 
 READ_ALL = ("admin", "auditor")
 _LOADED = "yijian.instance_tasks"
-_OF_INSTANCE = select(Task).where(Task.instance_id == sa.bindparam("instance_id")).order_by(Task.id)  # built once
+_TASKS = Task.__table__
+_OPENED = tuple(c.key for c in _TASKS.columns if c.key != "id")
+_CLOSED = frozenset(("state", "completed_at", "completed_by", "result"))
+# Built once: every command runs them.
+_OF_INSTANCE = db.Direct(
+    sa.select(_TASKS).where(_TASKS.c.instance_id == sa.bindparam("instance_id")).order_by(_TASKS.c.id), row=TaskRow
+)
+_CLOSE = db.Direct(_TASKS.update().where(_TASKS.c.id == sa.bindparam("task_id")))
 
 
 def visible_to(who: Principal) -> sa.ColumnElement[bool]:
@@ -35,7 +43,7 @@ def visible_to(who: Principal) -> sa.ColumnElement[bool]:
     return sa.false()
 
 
-def may_act(who: Principal, task: Task) -> bool:
+def may_act(who: Principal, task: Task | TaskRow) -> bool:
     if who.role == "clerk":
         return task.department == who.department and task.region == who.region
     if who.role == "applicant":
@@ -45,7 +53,7 @@ def may_act(who: Principal, task: Task) -> bool:
     return False
 
 
-def sla_of(task: Task, now: datetime) -> str:
+def sla_of(task: Task | TaskRow, now: datetime) -> str:
     if task.state != "ready":
         return "green" if (task.completed_at or now) <= task.due_at else "red"
     if now > task.due_at:
@@ -86,7 +94,7 @@ def get_visible(session: Session, who: Principal, task_id: int) -> Task:
     return task
 
 
-def check_actor(who: Principal, task: Task) -> None:
+def check_actor(who: Principal, task: Task | TaskRow) -> None:
     """Who may claim or complete: the task's department and region, and not claimed by another."""
     if not may_act(who, task):
         raise Forbidden("该任务不属于您的部门或区域 / this task is not in your department and region")
@@ -197,16 +205,17 @@ def _locked(session: Session, task_id: int) -> Task:
     return task
 
 
-def instance_tasks(session: Session, instance_id: int) -> list[Task]:
+def instance_tasks(session: Session, instance_id: int) -> list[TaskRow]:
     """All tasks of an instance in id order, read once per transaction.
 
     A command reads them after locking the instance, mirrors its step into them (``add``, ``close``) and
-    the response's view shows them: one query instead of three. Every task write of the transaction goes
+    the response's view shows them: one query instead of three. Every task write of the commands goes
     through this module, so the list stays true until the transaction ends (``_forget``).
     """
-    loaded: dict[int, list[Task]] = session.info.setdefault(_LOADED, {})
+    loaded: dict[int, list[TaskRow]] = session.info.setdefault(_LOADED, {})
     if instance_id not in loaded:
-        loaded[instance_id] = list(session.exec(_OF_INSTANCE, params={"instance_id": instance_id}))
+        db.flush(session)  # a claim or a rectification made through the ORM in this transaction is seen
+        loaded[instance_id] = _OF_INSTANCE.rows(session.connection(), {"instance_id": instance_id})
     return loaded[instance_id]
 
 
@@ -215,27 +224,40 @@ def none_yet(session: Session, instance_id: int) -> None:
     session.info.setdefault(_LOADED, {})[instance_id] = []
 
 
-def open_tasks(session: Session, instance_id: int) -> list[Task]:
+def open_tasks(session: Session, instance_id: int) -> list[TaskRow]:
     return [t for t in instance_tasks(session, instance_id) if t.state == "ready"]
 
 
-def find(session: Session, instance_id: int, task_id: int) -> Task:
+def find(session: Session, instance_id: int, task_id: int) -> TaskRow:
     task = next((t for t in instance_tasks(session, instance_id) if t.id == task_id), None)
     if task is None:
         raise unknown(task_id)
     return task
 
 
-def add(session: Session, new: Sequence[Task]) -> None:
-    """Insert the tasks in one statement (ids are needed at once: audit entries and webhooks name them)."""
+@lru_cache(maxsize=8)
+def _insert(n: int) -> db.Direct:
+    """``INSERT INTO task VALUES (...) × n RETURNING``: the rows of a step in one statement, compiled once
+    per count (a step opens 1 to a handful)."""
+    rows = [{key: sa.bindparam(f"{key}_{i}", type_=_TASKS.c[key].type) for key in _OPENED} for i in range(n)]
+    return db.Direct(sa.insert(_TASKS).values(rows).returning(_TASKS.c.id, _TASKS.c.instance_id, _TASKS.c.spiff_id))
+
+
+def add(session: Session, new: Sequence[Task]) -> list[TaskRow]:
+    """Insert the tasks in one statement and return them as rows with their ids (audit entries and webhooks
+    name them at once). ``new`` are unsaved ``Task`` objects: the model's defaults, never the session's."""
     if not new:
-        return
-    session.add_all(new)
-    db.flush(session)  # the step's modified rows are written with them
-    for task in new:
+        return []
+    values = [{key: getattr(task, key) for key in _OPENED} for task in new]
+    params = {f"{key}_{i}": value for i, row in enumerate(values) for key, value in row.items()}
+    # RETURNING's order is not promised (SQLite says so): rows are matched by their unique key
+    ids = {(r.instance_id, r.spiff_id): r.id for r in _insert(len(new)).rows(session.connection(), params)}
+    added = [TaskRow(id=ids[row["instance_id"], row["spiff_id"]], **row) for row in values]
+    for task in added:
         loaded = session.info.get(_LOADED, {}).get(task.instance_id)
         if loaded is not None:
             loaded.append(task)
+    return added
 
 
 @event.listens_for(OrmSession, "after_commit")
@@ -245,10 +267,15 @@ def _forget(session: OrmSession) -> None:
 
 
 def close(
-    session: Session, task: Task, *, state: str, at: datetime, by: str | None, result: dict | None = None
-) -> None:
-    task.state = state
-    task.completed_at = at
-    task.completed_by = by
-    task.result = result
-    session.add(task)
+    session: Session, task: TaskRow, *, state: str, at: datetime, by: str | None, result: dict | None = None
+) -> TaskRow:
+    """Complete or cancel a task; returns its row as it now is (the instance's list holds that one)."""
+    change = {"state": state, "completed_at": at, "completed_by": by, "result": result}
+    if _CLOSE.run(session.connection(), {"task_id": task.id, **change}, columns=_CLOSED) != 1:
+        raise unknown(task.id)
+    closed = task._replace(**change)
+    loaded = session.info.get(_LOADED, {}).get(task.instance_id, [])
+    for i, row in enumerate(loaded):
+        if row.id == task.id:
+            loaded[i] = closed
+    return closed
