@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from engine import runtime
+from engine import db, runtime
 from engine.audit import service as audit
 from engine.auth.schemas import Principal
 from engine.bundles import service as bundles
@@ -131,6 +131,17 @@ def days_left_by_instance(session: Session, instance_ids: set[int], now: datetim
     return {c.instance_id: commitments.days_left(c, calendar, now) for c in rows}
 
 
+# Built once: every completion that ends an instance shows it.
+_RATING = db.Direct(
+    sa.select(Rating.score, Rating.comment, Rating.created_at).where(Rating.instance_id == sa.bindparam("instance_id"))
+)
+
+
+def _rating(session: Session, instance_id: int) -> Any:
+    db.flush(session)  # a rating given in this transaction is seen
+    return next(iter(_RATING.rows(session.connection(), {"instance_id": instance_id})), None)
+
+
 def view(
     session: Session, who: Principal, instance: ProcessInstance, *, now: datetime, reveal: bool = False
 ) -> InstanceView:
@@ -148,11 +159,7 @@ def view(
     # commitments exist only for materials missing at acceptance; ratings only after completion
     commitment_list = commitment_views(session, instance.id, now) if instance.data.get("missing_materials") else []
     left = next((c["days_left"] for c in commitment_list if c["state"] == "open"), None)
-    rating = (
-        session.exec(select(Rating).where(Rating.instance_id == instance.id)).first()
-        if instance.status == "completed"
-        else None
-    )
+    rating = _rating(session, instance.id) if instance.status == "completed" else None
     return InstanceView(
         **summary(instance, now),
         data=shown_data(session, who, instance, reveal=reveal, now=now),

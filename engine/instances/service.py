@@ -30,7 +30,7 @@ from engine.instances.models import ProcessInstance
 from engine.instances.schemas import InstanceStart
 from engine.regions import divisions
 from engine.tasks import service as tasks
-from engine.tasks.models import Task, TaskRow
+from engine.tasks.models import TaskRow
 from engine.timers import service as timers
 from engine.webhooks import service as webhooks
 
@@ -497,35 +497,38 @@ def _new_task(
     human: runtime.HumanTask,
     calendar: workdays.WorkCalendar,
     now: datetime,
-) -> Task:
+) -> dict[str, Any]:
+    """The new task's columns (``tasks.add`` fills in the table's defaults)."""
     key = lane_key(arte.manifest, human.lane, human.lane_name)
     spec = arte.compiled.user_tasks.get(human.bpmn_id)
     commitment = bool(spec and spec.properties.get("commitment") == "true")
     due_at, warn_at = _task_due(spec, instance, calendar, now)
-    task = Task(
-        instance_id=instance.id,
-        bundle_id=instance.bundle_id,
-        bundle_name=arte.manifest["name"],
-        spiff_id=human.id,
-        bpmn_id=human.bpmn_id,
-        title=(human.name or human.bpmn_id)[:200],
-        subject=instance.subject,
-        form=human.form,
-        ui_form=human.ui_form,
-        due_at=due_at,
-        warn_at=min(warn_at, due_at),
-        created_at=now,
-        region=instance.receiving_region,
-        applicant=instance.applicant,
-        kind="commitment" if commitment else "applicant",
-    )
+    task = {
+        "instance_id": instance.id,
+        "bundle_id": instance.bundle_id,
+        "bundle_name": arte.manifest["name"],
+        "spiff_id": human.id,
+        "bpmn_id": human.bpmn_id,
+        "title": (human.name or human.bpmn_id)[:200],
+        "subject": instance.subject,
+        "form": human.form,
+        "ui_form": human.ui_form,
+        "due_at": due_at,
+        "warn_at": min(warn_at, due_at),
+        "created_at": now,
+        "region": instance.receiving_region,
+        "applicant": instance.applicant,
+        "kind": "commitment" if commitment else "applicant",
+    }
     if key is not None:
         lane = arte.manifest["lanes"][key]
-        task.lane = key
-        task.department = lane["department"]
-        task.department_name = lane["department_name"]
-        task.region = instance.receiving_region if lane["region"] == "receiving" else instance.handling_region
-        task.kind = "department"
+        task |= {
+            "lane": key,
+            "department": lane["department"],
+            "department_name": lane["department_name"],
+            "region": instance.receiving_region if lane["region"] == "receiving" else instance.handling_region,
+            "kind": "department",
+        }
     return task
 
 

@@ -16,7 +16,7 @@ from engine.instances import service as instances
 from engine.instances.models import ProcessInstance
 from engine.ratings.models import Rating
 from engine.tasks import service as tasks
-from engine.tasks.models import Task, TaskRow
+from engine.tasks.models import TaskRow
 from engine.webhooks import service as webhooks
 
 BAD = 2
@@ -89,23 +89,23 @@ def _open_rectification(
     calendar = holidays.calendar(session)
     due = calendar.add_working_days(now, RECTIFY_WORKING_DAYS).at
     region = instance.receiving_region if lane["region"] == "receiving" else instance.handling_region
-    new = Task(
-        instance_id=instance.id,
-        bundle_id=instance.bundle_id,
-        bundle_name=instance.bundle_name,
-        spiff_id=f"rating-{rating.id}",
-        bpmn_id="rectification",
-        title=f"差评整改（{rating.score} 分）",
-        lane=rating.lane,
-        department=lane["department"],
-        department_name=lane["department_name"],
-        region=region,
-        subject=instance.subject,
-        kind="rectification",
-        due_at=due,
-        warn_at=calendar.add_working_days(now, RECTIFY_WORKING_DAYS - 1).at,
-        created_at=now,
-    )
+    new = {
+        "instance_id": instance.id,
+        "bundle_id": instance.bundle_id,
+        "bundle_name": instance.bundle_name,
+        "spiff_id": f"rating-{rating.id}",
+        "bpmn_id": "rectification",
+        "title": f"差评整改（{rating.score} 分）",
+        "lane": rating.lane,
+        "department": lane["department"],
+        "department_name": lane["department_name"],
+        "region": region,
+        "subject": instance.subject,
+        "kind": "rectification",
+        "due_at": due,
+        "warn_at": calendar.add_working_days(now, RECTIFY_WORKING_DAYS - 1).at,
+        "created_at": now,
+    }
     (task,) = tasks.add(session, [new])
     audit.append(
         session,

@@ -21,8 +21,13 @@ from engine.tasks.models import Task, TaskRow
 READ_ALL = ("admin", "auditor")
 _LOADED = "yijian.instance_tasks"
 _TASKS = Task.__table__
-_OPENED = tuple(c.key for c in _TASKS.columns if c.key != "id")
 _CLOSED = frozenset(("state", "completed_at", "completed_by", "result"))
+_DEFAULTS: dict[str, Any] = {  # a new task's columns: the model's defaults (state "ready", ...), else NULL
+    key: column.default.arg if column.default is not None and column.default.is_scalar else None
+    for key, column in _TASKS.columns.items()
+    if key != "id"
+}
+_REQUIRED = {key for key in _DEFAULTS if not _TASKS.c[key].nullable and _DEFAULTS[key] is None}
 # Built once: every command runs them.
 _OF_INSTANCE = db.Direct(
     sa.select(_TASKS).where(_TASKS.c.instance_id == sa.bindparam("instance_id")).order_by(_TASKS.c.id), row=TaskRow
@@ -239,18 +244,20 @@ def find(session: Session, instance_id: int, task_id: int) -> TaskRow:
 def _insert(n: int) -> db.Direct:
     """``INSERT INTO task VALUES (...) × n RETURNING``: the rows of a step in one statement, compiled once
     per count (a step opens 1 to a handful)."""
-    rows = [{key: sa.bindparam(f"{key}_{i}", type_=_TASKS.c[key].type) for key in _OPENED} for i in range(n)]
+    rows = [{key: sa.bindparam(f"{key}_{i}", type_=_TASKS.c[key].type) for key in _DEFAULTS} for i in range(n)]
     return db.Direct(sa.insert(_TASKS).values(rows).returning(_TASKS.c.id, _TASKS.c.instance_id, _TASKS.c.spiff_id))
 
 
-def add(session: Session, new: Sequence[Task]) -> list[TaskRow]:
-    """Insert the tasks in one statement and return them as rows with their ids (audit entries and webhooks
-    name them at once). ``new`` are unsaved ``Task`` objects: the model's defaults, never the session's."""
+def add(session: Session, new: Sequence[dict[str, Any]]) -> list[TaskRow]:
+    """Insert the tasks (their columns; the table's defaults for the rest) in one statement and return
+    them as rows with their ids: audit entries and webhooks name them at once."""
     if not new:
         return []
-    values = [{key: getattr(task, key) for key in _OPENED} for task in new]
+    for task in new:  # a caller's mistake, not a user's: found here rather than as a database error
+        if task.keys() - _DEFAULTS.keys() or _REQUIRED - task.keys():
+            raise ValueError(f"task columns {sorted(task)}: required {sorted(_REQUIRED)}, known {sorted(_DEFAULTS)}")
+    values = [_DEFAULTS | task for task in new]
     params = {f"{key}_{i}": value for i, row in enumerate(values) for key, value in row.items()}
-    # RETURNING's order is not promised (SQLite says so): rows are matched by their unique key
     ids = {(r.instance_id, r.spiff_id): r.id for r in _insert(len(new)).rows(session.connection(), params)}
     added = [TaskRow(id=ids[row["instance_id"], row["spiff_id"]], **row) for row in values]
     for task in added:
