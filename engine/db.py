@@ -211,6 +211,10 @@ class Direct:
         finally:
             cursor.close()
 
+    def first(self, connection: sa.Connection, params: Mapping[str, Any] | None = None) -> Any:
+        rows = self.rows(connection, params)
+        return rows[0] if rows else None
+
     def run(
         self, connection: sa.Connection, params: Mapping[str, Any] | None = None, columns: frozenset[str] | None = None
     ) -> int:

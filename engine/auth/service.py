@@ -109,7 +109,7 @@ _BY_TOKEN = Direct(
 
 def principal_for_token(session: Session, token: str, *, now: datetime) -> Principal:
     """Every authenticated request passes here: one indexed lookup of plain columns."""
-    row = next(iter(_BY_TOKEN.rows(session.connection(), {"token_hash": _digest(token)})), None)
+    row = _BY_TOKEN.first(session.connection(), {"token_hash": _digest(token)})
     if row is None:
         raise Unauthenticated("无效的登录凭证 / invalid token")
     if row.expires_at <= now or not row.active:

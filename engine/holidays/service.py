@@ -31,7 +31,7 @@ def calendar(session: Session) -> WorkCalendar:
     cached = session.info.get(_CALENDAR)
     if cached is not None:
         return cached
-    revision = tuple(_REVISION.rows(session.connection())[0])  # imports flush their rows before this
+    revision = tuple(_REVISION.first(session.connection()))  # imports flush their rows before this
     result = _calendars.get(revision)
     if result is None:
         overrides = {row.day: row.is_workday for row in session.exec(select(Holiday))}

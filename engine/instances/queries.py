@@ -139,7 +139,7 @@ _RATING = db.Direct(
 
 def _rating(session: Session, instance_id: int) -> Any:
     db.flush(session)  # a rating given in this transaction is seen
-    return next(iter(_RATING.rows(session.connection(), {"instance_id": instance_id})), None)
+    return _RATING.first(session.connection(), {"instance_id": instance_id})
 
 
 def view(

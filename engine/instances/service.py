@@ -299,8 +299,8 @@ _LOCK_BY_TASK = _locking(_INSTANCE.c.id == tasks.owner())
 
 
 def _locked(session: Session, statement: db.Direct, params: dict[str, int]) -> ProcessInstance | None:
-    rows = statement.rows(session.connection(), params)
-    return db.attach(session, ProcessInstance, rows[0]) if rows else None
+    row = statement.first(session.connection(), params)
+    return db.attach(session, ProcessInstance, row) if row else None
 
 
 def lock(session: Session, instance_id: int) -> ProcessInstance:
