@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from engine.instances.models import ProcessInstance
-from engine.tasks.models import Task
+from engine.tasks import service as tasks
 from engine.timers.models import Timer
 from engine.workdays import WorkCalendar
 
@@ -63,11 +63,7 @@ def reschedule(session: Session, instance: ProcessInstance, calendar: WorkCalend
     old = instance.deadline_at
     schedule(instance, calendar)
     if instance.deadline_at != old:
-        for task in session.exec(
-            select(Task).where(Task.instance_id == instance.id, Task.state == "ready", Task.due_at == old)
-        ):
-            task.due_at, task.warn_at = instance.deadline_at, instance.warn_at
-            session.add(task)
+        tasks.follow_deadline(session, instance.id, old, due_at=instance.deadline_at, warn_at=instance.warn_at)
     sync_timers(session, instance, now)
     session.add(instance)
 

@@ -21,7 +21,6 @@ from engine.tasks.models import Task, TaskRow
 READ_ALL = ("admin", "auditor")
 _LOADED = "yijian.instance_tasks"
 _TASKS = Task.__table__
-_CLOSED = frozenset(("state", "completed_at", "completed_by", "result"))
 _DEFAULTS: dict[str, Any] = {  # a new task's columns: the model's defaults (state "ready", ...), else NULL
     key: column.default.arg if column.default is not None and column.default.is_scalar else None
     for key, column in _TASKS.columns.items()
@@ -32,7 +31,7 @@ _REQUIRED = {key for key in _DEFAULTS if not _TASKS.c[key].nullable and _DEFAULT
 _OF_INSTANCE = db.Direct(
     sa.select(_TASKS).where(_TASKS.c.instance_id == sa.bindparam("instance_id")).order_by(_TASKS.c.id), row=TaskRow
 )
-_CLOSE = db.Direct(_TASKS.update().where(_TASKS.c.id == sa.bindparam("task_id")))
+_UPDATE = db.Direct(_TASKS.update().where(_TASKS.c.id == sa.bindparam("task_id")))
 
 
 def visible_to(who: Principal) -> sa.ColumnElement[bool]:
@@ -273,16 +272,28 @@ def _forget(session: OrmSession) -> None:
     session.info.pop(_LOADED, None)
 
 
+def follow_deadline(session: Session, instance_id: int, old: datetime, *, due_at: datetime, warn_at: datetime) -> None:
+    """The instance's deadline moved (a 补正 pause ended, a holiday notice came): its ready tasks that were
+    due on the old one are due on the new one."""
+    for task in open_tasks(session, instance_id):
+        if task.due_at == old:
+            _write(session, task, {"due_at": due_at, "warn_at": warn_at})
+
+
 def close(
     session: Session, task: TaskRow, *, state: str, at: datetime, by: str | None, result: dict | None = None
 ) -> TaskRow:
     """Complete or cancel a task; returns its row as it now is (the instance's list holds that one)."""
-    change = {"state": state, "completed_at": at, "completed_by": by, "result": result}
-    if _CLOSE.run(session.connection(), {"task_id": task.id, **change}, columns=_CLOSED) != 1:
+    return _write(session, task, {"state": state, "completed_at": at, "completed_by": by, "result": result})
+
+
+def _write(session: Session, task: TaskRow, change: dict[str, Any]) -> TaskRow:
+    """Change a task's columns in the database and in the instance's list of this transaction."""
+    if _UPDATE.run(session.connection(), {"task_id": task.id, **change}, columns=frozenset(change)) != 1:
         raise unknown(task.id)
-    closed = task._replace(**change)
+    written = task._replace(**change)
     loaded = session.info.get(_LOADED, {}).get(task.instance_id, [])
     for i, row in enumerate(loaded):
         if row.id == task.id:
-            loaded[i] = closed
-    return closed
+            loaded[i] = written
+    return written

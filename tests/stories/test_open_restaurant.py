@@ -185,3 +185,31 @@ def test_a_holiday_notice_moves_a_provisional_commitment_deadline_and_its_timer_
     town.advance(now="2031-02-08T09:00:00+08:00")  # past the new one
     view = town.show(iid)
     assert view["commitments"][0]["state"] == "breached" and "revoke" in ready(view)
+
+
+def test_the_clock_stops_while_the_owner_corrects_the_application_and_the_recheck_is_due_on_the_moved_deadline(
+    town: Town,
+) -> None:
+    """补正: the window asks for a correction once; the working days the owner takes are not the bureaus'."""
+    town.open(BUNDLE)
+    town.advance(now="2031-03-10T09:00:00+08:00")  # March 2031: no public holiday to count around
+    instance = town.apply(BUNDLE, fresh(RESTAURANT))
+    correction = {"decision": "correct", "business_licence_verified": True, "materials_checked": False}
+    asked = town.work(
+        town.clerk(BUNDLE, "window"),
+        instance["id"],
+        "accept",
+        {"acceptance": correction | {"correction_items": "补交平面图"}},
+    )
+    assert ready(asked) == ["correct"] and asked["sla_paused"] is True
+    assert "sla.paused" in actions(asked)
+
+    town.advance(advance_working_days=3)
+    corrected = town.work(town.applicant, instance["id"], "correct", {"correction": {"resubmitted": True}})
+    assert ready(corrected) == ["recheck"] and corrected["sla_paused"] is False
+    assert "sla.resumed" in actions(corrected)
+    assert corrected["deadline"] > asked["deadline"], "the three working days of the correction are added"
+    recheck = next(t for t in corrected["tasks"] if t["name"] == "recheck")
+    assert recheck["due_at"] == corrected["deadline"], "the window's recheck follows the moved deadline at once"
+    stored = next(t for t in town.show(instance["id"])["tasks"] if t["name"] == "recheck")
+    assert stored["due_at"] == recheck["due_at"]
