@@ -218,7 +218,7 @@ def instance_tasks(session: Session, instance_id: int) -> list[TaskRow]:
     """
     loaded: dict[int, list[TaskRow]] = session.info.setdefault(_LOADED, {})
     if instance_id not in loaded:
-        db.flush(session)  # a claim or a rectification made through the ORM in this transaction is seen
+        db.flush(session)  # a claim made through the ORM in this transaction is seen
         loaded[instance_id] = _OF_INSTANCE.rows(session.connection(), {"instance_id": instance_id})
     return loaded[instance_id]
 
