@@ -162,7 +162,7 @@ class Direct:
     def __init__(self, statement: sa.Executable, row: Any = None) -> None:
         self.statement = statement
         self.row_type = row
-        self._plans: dict[tuple[str, frozenset[str] | None], _Plan] = {}
+        self._plans: dict[tuple[str, str, frozenset[str] | None], _Plan] = {}  # by dialect, driver, columns
 
     def _plan(self, dialect: sa.Dialect, columns: frozenset[str] | None) -> _Plan:
         compiled = self.statement.compile(dialect=dialect, column_keys=sorted(columns) if columns else None)
@@ -176,14 +176,14 @@ class Direct:
         selected = list(getattr(self.statement, "exported_columns", ()))  # a SELECT's, or RETURNING's
         order = tuple(compiled.positiontup or ()) if compiled.positional else None
         plan = _Plan(compiled, compiled.string, order, binds, selected, self.row_type)
-        self._plans[dialect.name, columns] = plan
+        self._plans[dialect.name, dialect.driver, columns] = plan
         return plan
 
     def _execute(
         self, connection: sa.Connection, params: Mapping[str, Any] | None, columns: frozenset[str] | None
     ) -> Any:
         dialect = connection.dialect
-        plan = self._plans.get((dialect.name, columns)) or self._plan(dialect, columns)
+        plan = self._plans.get((dialect.name, dialect.driver, columns)) or self._plan(dialect, columns)
         values = plan.compiled.construct_params(params)
         for name, process in plan.binds:
             values[name] = process(values[name])
