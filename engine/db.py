@@ -266,8 +266,8 @@ def _write_changes(session: Session, state: InstanceState) -> None:
 def flush(session: Session) -> None:
     """``session.flush()``, with each modified row written as one plain UPDATE of its changed columns.
 
-    Every command modifies a row or two (the instance, a task) and the unit of work spends about 0.3 ms of
-    CPU on each — sorting, history, its bookkeeping — for the same statement (bench/RESULTS.md). Our tables
+    Every command modifies a row or two (the instance, a task), and the unit of work's sorting, history and
+    bookkeeping around that one statement cost 2.7 % of a completion (bench/RESULTS.md). Our tables
     have no relationships, version counters or update hooks for it to honour; new and deleted rows, and
     rows with a composite key, still go through it.
     """
